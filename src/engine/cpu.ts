@@ -1,0 +1,231 @@
+import { checkProgram, type Scope } from '../algorithms/program.ts';
+import { requireInteger, UserInputError } from '../core/errors.ts';
+import { laneWord, Purpose } from '../rng/streams.ts';
+import { philox4x32 } from '../rng/philox.ts';
+import { compileMap, compileScalar, type CompiledMap, type CompiledScalar, type ScalarStore, type VecStore } from './compile-cpu.ts';
+import { evaluateHyper, resolveHyper } from './hyper.ts';
+import type { IterateMetrics, RunResult, RunSpec } from './types.ts';
+
+/** Validates the shape parameters of a run spec (user errors name the parameter). */
+export function validateRunSpec(spec: RunSpec): void {
+  requireInteger('T', spec.T, 1);
+  requireInteger('workers', spec.workers, 1, 1 << 16);
+  requireInteger('replicas', spec.replicas, 1);
+  requireInteger('seed', spec.seed, 0, 0xffffffff);
+  const d = spec.problem.d;
+  if (spec.problem.workers > 1 && spec.problem.workers !== spec.workers) {
+    throw new UserInputError('workers', `must equal the problem's number of local objectives (${spec.problem.workers})`, `got ${spec.workers}`);
+  }
+  if (spec.x0 && spec.x0.length !== d) throw new UserInputError('x0', `must have length d = ${d}`, `got ${spec.x0.length}`);
+  if (spec.noise) {
+    const s = spec.noise.sigma;
+    if (typeof s === 'number') {
+      if (!(Number.isFinite(s) && s >= 0)) throw new UserInputError('sigma', 'must be a finite number >= 0', `got ${s}`);
+    } else {
+      if (s.length !== d) throw new UserInputError('sigma', `must have length d = ${d}`, `got ${s.length}`);
+      for (let i = 0; i < d; i++) if (!(Number.isFinite(s[i]) && s[i] >= 0)) throw new UserInputError('sigma', 'entries must be finite and >= 0', `sigma[${i}] = ${s[i]}`);
+    }
+  }
+  for (const c of spec.checkpoints ?? []) requireInteger('checkpoints', c, 0, spec.T);
+}
+
+/**
+ * Draws tau uniform in 0..T-1 for replica r from the `tau` stream (counter (0, 0, 0, r)).
+ * Uses the high 32 bits of a 64-bit fraction so the bias is below 2^-32 for any T < 2^32.
+ */
+export function drawTau(seed: number, replica: number, T: number): number {
+  const w = new Uint32Array(4);
+  philox4x32(0, 0, 0, replica, seed, Purpose.tau, w);
+  const u = (w[0] * 4294967296 + w[1]) / 18446744073709551616;
+  return Math.min(T - 1, Math.floor(u * T));
+}
+
+interface CompiledOp {
+  kind: 'map' | 'scalar' | 'aggregate';
+  scope: Scope;
+  map?: CompiledMap;
+  scalar?: CompiledScalar;
+  from?: string;
+  to?: string;
+  agg?: 'mean' | 'vote';
+}
+
+/**
+ * The reference engine: float64, one replica at a time, deterministic given the seed.
+ *
+ * Each step t, for every worker j: g_j = grad f_j(x_t) + sigma (.) (1/B) sum_{b<B} xi_{t,j,b}, with
+ * xi drawn from the Philox stream (seed, noise; block, t, j | b << 16, replica). Then the
+ * algorithm's ops run in order. Metrics are taken from the exact gradient at x_t.
+ */
+export function runCpu(spec: RunSpec): RunResult {
+  validateRunSpec(spec);
+  const started = performance.now();
+  const { algorithm: def, problem, T, replicas: R, seed } = spec;
+  const n = spec.workers;
+  const d = problem.d;
+  const checked = checkProgram(def.id, def.program);
+  const prog = def.program;
+  const hyper = resolveHyper(def, spec.hyper);
+  const vecScope = new Map<string, Scope>([['x', 'server'], ['g', checked.workerOps ? 'worker' : 'server']]);
+  for (const v of prog.vectors) vecScope.set(v.name, v.scope);
+  const scalarScope = new Map<string, Scope>(prog.scalars.map((s) => [s.name, s.scope]));
+  const ops: CompiledOp[] = prog.ops.map((op) => {
+    if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(checked, op, vecScope, scalarScope) };
+    if (op.op === 'scalar') return { kind: 'scalar', scope: op.scope, scalar: compileScalar(checked, op, scalarScope) };
+    return { kind: 'aggregate', scope: 'server', from: op.from, to: op.to, agg: op.kind };
+  });
+  const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
+  const curve: IterateMetrics[] = checkpoints.map(() => ({ fGap: new Float64Array(R), g1: new Float64Array(R), g2: new Float64Array(R) }));
+  const avgG1 = new Float64Array(R);
+  const avgG2 = new Float64Array(R);
+  const tauG1 = new Float64Array(R);
+  const tauArr = new Int32Array(R);
+  const divergedAt = new Int32Array(R).fill(-1);
+  const frozen = new Int32Array(R);
+  const finalX = new Float64Array(R * d);
+  const fStar = problem.constants.fStar ?? 0;
+
+  const noise = spec.noise;
+  const spc = noise ? noise.model.samplesPerCall : 4;
+  const blocks = Math.ceil(d / spc);
+  const noiseBuf = new Float64Array(blocks * spc);
+  const words = new Uint32Array(4);
+  const sigmaVec = noise && typeof noise.sigma !== 'number' ? noise.sigma : null;
+  const sigmaScalar = noise && typeof noise.sigma === 'number' ? noise.sigma : 0;
+  const gExact = new Float64Array(d);
+  const xPrev = new Float64Array(d);
+  const P: Record<string, number> = { T, d, n, t: 0, first: 1 };
+  const hyperVals: Record<string, number> = {};
+
+  for (let r = 0; r < R; r++) {
+    const V: VecStore = {};
+    for (const [name, scope] of vecScope) V[name] = new Float64Array(scope === 'worker' ? n * d : d);
+    const S: ScalarStore = {};
+    for (const s of prog.scalars) S[s.name] = new Float64Array(s.scope === 'worker' ? n : 1).fill(s.init);
+    const x = V.x;
+    x.set(spec.x0 ?? problem.x0());
+    const gRows = V.g; // worker-scope: n*d; server-scope: d (mean over workers)
+    const gWorker = checked.workerOps ? null : n > 1 ? new Float64Array(d) : null;
+    const tau = drawTau(seed, r, T);
+    tauArr[r] = tau;
+    let sum1 = 0;
+    let sum2 = 0;
+    let cp = 0;
+    let diverged = -1;
+    for (let t = 0; t <= T; t++) {
+      // exact gradient at x_t (mean over workers) for the metrics
+      const atCheckpoint = cp < checkpoints.length && checkpoints[cp] === t;
+      if (t === T) {
+        problem.grad(x, gExact);
+      } else {
+        evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
+        for (let j = 0; j < n; j++) {
+          const row = checked.workerOps ? gRows.subarray(j * d, (j + 1) * d) : gWorker ?? gRows;
+          problem.gradWorker(x, j, row);
+          if (n === 1) gExact.set(row);
+          else if (j === 0) for (let i = 0; i < d; i++) gExact[i] = row[i] / n;
+          else for (let i = 0; i < d; i++) gExact[i] += row[i] / n;
+          if (noise) {
+            const B = hyperVals.batch;
+            for (let b = 0; b < B; b++) {
+              const lane = laneWord(j, b);
+              for (let q = 0; q < blocks; q++) {
+                philox4x32(q, t, lane, r, seed, Purpose.noise, words, 0);
+                noise.model.fromWords(words, noiseBuf, q * spc);
+              }
+              const scale = 1 / B;
+              if (sigmaVec) for (let i = 0; i < d; i++) row[i] += sigmaVec[i] * noiseBuf[i] * scale;
+              else for (let i = 0; i < d; i++) row[i] += sigmaScalar * noiseBuf[i] * scale;
+            }
+          }
+          if (gWorker) {
+            if (j === 0) for (let i = 0; i < d; i++) gRows[i] = gWorker[i] / n;
+            else for (let i = 0; i < d; i++) gRows[i] += gWorker[i] / n;
+          }
+        }
+      }
+      let n1 = 0;
+      let n2 = 0;
+      for (let i = 0; i < d; i++) {
+        const v = gExact[i];
+        n1 += Math.abs(v);
+        n2 += v * v;
+      }
+      n2 = Math.sqrt(n2);
+      if (!Number.isFinite(n1) || !Number.isFinite(n2)) {
+        diverged = t;
+        break;
+      }
+      if (atCheckpoint) {
+        const f = problem.f(x);
+        curve[cp].fGap[r] = f - fStar;
+        curve[cp].g1[r] = n1;
+        curve[cp].g2[r] = n2;
+        if (!Number.isFinite(f)) {
+          diverged = t;
+          break;
+        }
+        cp++;
+      }
+      if (t === T) break;
+      sum1 += n1;
+      sum2 += n2;
+      if (t === tau) tauG1[r] = n1;
+      // the algorithm's step
+      Object.assign(P, hyperVals);
+      P.t = t;
+      P.first = t === 0 ? 1 : 0;
+      if (t === T - 1) xPrev.set(x);
+      for (const op of ops) {
+        if (op.kind === 'map') {
+          if (op.scope === 'worker') for (let j = 0; j < n; j++) op.map!(V, S, P, d, j);
+          else op.map!(V, S, P, d, 0);
+        } else if (op.kind === 'scalar') {
+          if (op.scope === 'worker') for (let j = 0; j < n; j++) op.scalar!(S, P, j);
+          else op.scalar!(S, P, 0);
+        } else {
+          const from = V[op.from!];
+          const to = V[op.to!];
+          to.fill(0);
+          for (let j = 0; j < n; j++) {
+            const o = j * d;
+            for (let i = 0; i < d; i++) to[i] += from[o + i];
+          }
+          if (op.agg === 'mean') for (let i = 0; i < d; i++) to[i] /= n;
+          else for (let i = 0; i < d; i++) to[i] = Math.sign(to[i]);
+        }
+      }
+    }
+    if (diverged >= 0) {
+      divergedAt[r] = diverged;
+      avgG1[r] = Number.NaN;
+      avgG2[r] = Number.NaN;
+      if (tau >= diverged) tauG1[r] = Number.NaN;
+      for (let k = cp; k < checkpoints.length; k++) {
+        curve[k].fGap[r] = Number.NaN;
+        curve[k].g1[r] = Number.NaN;
+        curve[k].g2[r] = Number.NaN;
+      }
+    } else {
+      avgG1[r] = sum1 / T;
+      avgG2[r] = sum2 / T;
+      let fz = 0;
+      for (let i = 0; i < d; i++) if (x[i] === xPrev[i]) fz++;
+      frozen[r] = fz;
+    }
+    finalX.set(x, r * d);
+  }
+  return {
+    engine: 'cpu',
+    checkpoints,
+    curve,
+    avgG1,
+    avgG2,
+    tauG1,
+    tau: tauArr,
+    divergedAt,
+    frozen,
+    finalX,
+    wallMs: performance.now() - started,
+  };
+}
