@@ -4,6 +4,7 @@ import { laneWord, Purpose } from '../rng/streams.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { compileMap, compileScalar, type CompiledMap, type CompiledScalar, type ScalarStore, type VecStore } from './compile-cpu.ts';
 import { evaluateHyper, resolveHyper } from './hyper.ts';
+import { compileFused, fusable } from './fused-cpu.ts';
 import type { IterateMetrics, RunResult, RunSpec } from './types.ts';
 
 /** Validates the shape parameters of a run spec (user errors name the parameter). */
@@ -57,7 +58,7 @@ interface CompiledOp {
  * xi drawn from the Philox stream (seed, noise; block, t, j | b << 16, replica). Then the
  * algorithm's ops run in order. Metrics are taken from the exact gradient at x_t.
  */
-export function runCpu(spec: RunSpec): RunResult {
+export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunResult {
   validateRunSpec(spec);
   const started = performance.now();
   const { algorithm: def, problem, T, replicas: R, seed } = spec;
@@ -89,12 +90,17 @@ export function runCpu(spec: RunSpec): RunResult {
   const spc = noise ? noise.model.samplesPerCall : 4;
   const blocks = Math.ceil(d / spc);
   const noiseBuf = new Float64Array(blocks * spc);
+  const noiseSum = new Float64Array(d);
   const words = new Uint32Array(4);
   const sigmaVec = noise && typeof noise.sigma !== 'number' ? noise.sigma : null;
   const sigmaScalar = noise && typeof noise.sigma === 'number' ? noise.sigma : 0;
   const gExact = new Float64Array(d);
   const xPrev = new Float64Array(d);
   const P: Record<string, number> = { T, d, n, t: 0, first: 1 };
+  const sq = problem.separableQuadratic;
+  const isGaussian = noise !== null && noise.model.samplesPerCall === 4 && noise.model.id === 'gaussian';
+  const fused = options.fused !== false && sq !== undefined && n === 1 && fusable(checked) ? compileFused(checked, isGaussian) : null;
+  const norms = new Float64Array(2);
   const hyperVals: Record<string, number> = {};
 
   for (let r = 0; r < R; r++) {
@@ -117,6 +123,8 @@ export function runCpu(spec: RunSpec): RunResult {
       const atCheckpoint = cp < checkpoints.length && checkpoints[cp] === t;
       if (t === T) {
         problem.grad(x, gExact);
+      } else if (fused) {
+        evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
       } else {
         evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
         for (let j = 0; j < n; j++) {
@@ -133,10 +141,12 @@ export function runCpu(spec: RunSpec): RunResult {
                 philox4x32(q, t, lane, r, seed, Purpose.noise, words, 0);
                 noise.model.fromWords(words, noiseBuf, q * spc);
               }
-              const scale = 1 / B;
-              if (sigmaVec) for (let i = 0; i < d; i++) row[i] += sigmaVec[i] * noiseBuf[i] * scale;
-              else for (let i = 0; i < d; i++) row[i] += sigmaScalar * noiseBuf[i] * scale;
+              if (b === 0) noiseSum.set(noiseBuf.subarray(0, d));
+              else for (let i = 0; i < d; i++) noiseSum[i] += noiseBuf[i];
             }
+            const invB = 1 / B;
+            if (sigmaVec) for (let i = 0; i < d; i++) row[i] += sigmaVec[i] * noiseSum[i] * invB;
+            else for (let i = 0; i < d; i++) row[i] += sigmaScalar * noiseSum[i] * invB;
           }
           if (gWorker) {
             if (j === 0) for (let i = 0; i < d; i++) gRows[i] = gWorker[i] / n;
@@ -146,17 +156,41 @@ export function runCpu(spec: RunSpec): RunResult {
       }
       let n1 = 0;
       let n2 = 0;
-      for (let i = 0; i < d; i++) {
-        const v = gExact[i];
-        n1 += Math.abs(v);
-        n2 += v * v;
+      let stepDone = false;
+      if (fused && t < T) {
+        // one fused pass: exact gradient norms at x_t, noise, and the update to x_{t+1}
+        const f = atCheckpoint ? problem.f(x) : 0;
+        if (t === T - 1) xPrev.set(x);
+        Object.assign(P, hyperVals);
+        P.t = t;
+        P.first = t === 0 ? 1 : 0;
+        fused(V, sq!.diag, sq!.center, sigmaVec, sigmaScalar, P, d, seed, Purpose.noise, t, r, hyperVals.batch, noise ? noise.model : null, norms);
+        n1 = norms[0];
+        n2 = norms[1];
+        stepDone = true;
+        if (atCheckpoint) {
+          curve[cp].fGap[r] = f - fStar;
+          curve[cp].g1[r] = n1;
+          curve[cp].g2[r] = n2;
+          cp++;
+          if (!Number.isFinite(f)) {
+            diverged = t;
+            break;
+          }
+        }
+      } else {
+        for (let i = 0; i < d; i++) {
+          const v = gExact[i];
+          n1 += Math.abs(v);
+          n2 += v * v;
+        }
+        n2 = Math.sqrt(n2);
       }
-      n2 = Math.sqrt(n2);
       if (!Number.isFinite(n1) || !Number.isFinite(n2)) {
         diverged = t;
         break;
       }
-      if (atCheckpoint) {
+      if (atCheckpoint && !stepDone) {
         const f = problem.f(x);
         curve[cp].fGap[r] = f - fStar;
         curve[cp].g1[r] = n1;
@@ -171,6 +205,7 @@ export function runCpu(spec: RunSpec): RunResult {
       sum1 += n1;
       sum2 += n2;
       if (t === tau) tauG1[r] = n1;
+      if (stepDone) continue;
       // the algorithm's step
       Object.assign(P, hyperVals);
       P.t = t;
@@ -217,6 +252,7 @@ export function runCpu(spec: RunSpec): RunResult {
   }
   return {
     engine: 'cpu',
+    path: fused ? 'fused' : 'general',
     checkpoints,
     curve,
     avgG1,

@@ -41,6 +41,8 @@ export interface IterateMetrics {
 /** What a run returns; arrays are indexed by replica. */
 export interface RunResult {
   readonly engine: string;
+  /** Which code path ran (e.g. cpu "fused" or "general"), for provenance and tests. */
+  readonly path?: string;
   readonly checkpoints: readonly number[];
   /** One entry per checkpoint. */
   readonly curve: readonly IterateMetrics[];
