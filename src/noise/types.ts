@@ -32,4 +32,10 @@ export interface NoiseModel {
   readonly unimodal: boolean;
   /** Absolute bound |xi| <= bound (Infinity when unbounded). Used for P1 Asm. 8 (bounded gradients). */
   readonly bound: number;
+  /** True when E|xi|^momentLimit is itself finite; absent or false: moments exist only for kappa < momentLimit. */
+  readonly momentBoundIncluded?: boolean;
+  /** P(xi <= x) at unit scale, where a closed form (or an accurate special-function form) exists. */
+  cdf?(x: number): number;
+  /** Density of xi at unit scale (absent for discrete models and where no closed form exists). */
+  pdf?(x: number): number;
 }
