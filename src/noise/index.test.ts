@@ -65,6 +65,26 @@ describe('noiseModels registry', () => {
   });
 });
 
+describe('extreme words', () => {
+  it('every model (including edge parameters) gives finite samples for extreme words', () => {
+    const models = [
+      ...noiseModels.all().map((f) => f.create()),
+      createNoise('student-t', { nu: 1.0001 }),
+      createNoise('student-t', { nu: 1e6 }),
+      createNoise('stable', { alpha: 1.0001 }),
+      createNoise('stable', { alpha: 2 }),
+      createNoise('pareto', { alpha: 1.0001 }),
+      createNoise('bimodal', { p: 0.001, gap: 1000, width: 1e-6 }),
+    ];
+    const edge = [0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+    const out = new Float64Array(4);
+    for (const m of models) for (const a of edge) for (const b of edge) {
+      m.fromWords(new Uint32Array([a, b, b, a]), out, 0);
+      for (let k = 0; k < m.samplesPerCall; k++) expect(Number.isFinite(out[k]), `${m.name} words ${a}, ${b}`).toBe(true);
+    }
+  });
+});
+
 describe('sampleNoise', () => {
   it('gaussian: equals fillNormals on the noise purpose', () => {
     const g = createNoise('gaussian');
