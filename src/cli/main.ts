@@ -1,0 +1,245 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { theorems } from '../../experiments/index.ts';
+import { algorithms, allHypers } from '../algorithms/index.ts';
+import { UserInputError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/files.ts';
+import { noiseModels } from '../noise/index.ts';
+import { problemFamilies } from '../problems/index.ts';
+import { compareToBaseline, type RateSummary } from '../rates/analyze.ts';
+import { merge, readResults, writeResultsFile } from '../rates/results.ts';
+import { analyzeTheorem } from '../theorems/analyze.ts';
+import { ratesLatex, ratesReport, theoremOutcome } from '../theorems/report.ts';
+import { cpuRun, resultsFile, runSweep, type EngineName, type EngineRun } from '../theorems/runner.ts';
+import type { ProfileName, RateTheorem } from '../theorems/types.ts';
+import { progressLine } from './progress.ts';
+
+/** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+
+function parseShard(v: string | undefined): { index: number; count: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw new UserInputError('--shard', 'must be i/N with 1 <= i <= N (e.g. 2/4)', `got "${v}"`);
+  return { index: i - 1, count: n };
+}
+
+function selectTheorems(only: string | undefined): RateTheorem[] {
+  if (!only) return theorems.all();
+  return only.split(',').map((id) => theorems.get(id.trim()));
+}
+
+async function engineFor(name: string): Promise<{ engine: EngineName; run: EngineRun }> {
+  if (name === 'cpu') return { engine: 'cpu', run: cpuRun };
+  if (name === 'auto') return { engine: 'cpu', run: cpuRun };
+  throw new UserInputError('--engine', 'must be one of auto, cpu', `got "${name}"`);
+}
+
+interface RatesOptions {
+  profile: ProfileName;
+  only?: string;
+  engine: string;
+  out: string;
+  reports: string;
+  shard?: string;
+  resume?: boolean;
+  fresh?: boolean;
+  analyzeOnly?: boolean;
+  check?: boolean;
+  updateBaseline?: boolean;
+  baseline: string;
+  replicas?: number;
+  json?: boolean;
+}
+
+/** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
+export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summaries: { th: RateTheorem; summary: RateSummary; file: string; profile: string }[] }> {
+  const list = selectTheorems(o.only);
+  const shard = parseShard(o.shard);
+  const { engine, run } = await engineFor(o.engine);
+  if (!o.analyzeOnly) {
+    for (const th of list) {
+      const file = resultsFile(o.out, th.id);
+      if (o.fresh && fs.existsSync(file)) fs.rmSync(file);
+      const bar = progressLine(th.id);
+      const r = await runSweep(th, {
+        profile: o.profile,
+        outDir: o.out,
+        engine,
+        run,
+        shard,
+        resume: Boolean(o.resume),
+        replicas: o.replicas ?? null,
+        onCell: (done, total, cell) => bar.update(done, total, `T=${cell.recipe.T}`),
+      });
+      bar.end();
+      if (!o.json) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${shard ? `shard ${o.shard}` : 'the sweep'} -> ${r.file}`);
+    }
+    if (shard) return { ok: true, summaries: [] };
+  }
+  const summaries = list.map((th) => {
+    const file = resultsFile(o.out, th.id);
+    if (!fs.existsSync(file)) throw new UserInputError('results', `no results file for ${th.id}: run the sweep first`, file);
+    const rows = readResults(file).rows;
+    return { th, summary: analyzeTheorem(th, rows), file, profile: o.profile };
+  });
+  writeFileAtomic(path.join(o.reports, 'rates.md'), ratesReport(summaries));
+  writeFileAtomic(path.join(o.reports, 'rates.tex'), ratesLatex(summaries));
+  writeFileAtomic(path.join(o.reports, 'rates.json'), `${JSON.stringify(Object.fromEntries(summaries.map((s) => [s.th.id, s.summary])), null, 1)}\n`);
+  let ok = true;
+  for (const { th, summary } of summaries) {
+    const outcome = theoremOutcome(th, summary);
+    ok &&= outcome.ok;
+    if (!o.json) {
+      const fits = summary.series.flatMap((s) => s.fit?.variables.map((v) => `${v.variable}: slope ${v.slope.toFixed(3)} [${v.ci[0].toFixed(3)}, ${v.ci[1].toFixed(3)}] vs bound ${v.boundSlope.toFixed(3)}`) ?? []);
+      out(`${th.id}: ${outcome.verdict}  ${fits.join('; ')}`);
+    }
+  }
+  if (o.updateBaseline) {
+    const file = o.baseline;
+    const prev = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, RateSummary>) : {};
+    for (const { th, summary } of summaries) prev[th.id] = summary;
+    writeFileAtomic(file, `${JSON.stringify(prev, null, 1)}\n`);
+    if (!o.json) out(`baseline updated: ${file}`);
+  } else if (o.check) {
+    if (!fs.existsSync(o.baseline)) throw new UserInputError('--check', 'needs a baseline file (create it with --update-baseline)', o.baseline);
+    const base = JSON.parse(fs.readFileSync(o.baseline, 'utf8')) as Record<string, RateSummary>;
+    for (const { th, summary } of summaries) {
+      const b = base[th.id];
+      if (!b) {
+        out(`${th.id}: no baseline entry (new theorem; run --update-baseline to record it)`);
+        continue;
+      }
+      const cmp = compareToBaseline(summary, b, th.tol);
+      for (const r of cmp.regressions) out(`REGRESSION ${th.id} ${r.series}${r.variable ? ` ${r.variable}` : ''}: ${r.message}`);
+      for (const c of cmp.changes) out(`change ${th.id} ${c.series}${c.variable ? ` ${c.variable}` : ''}: ${c.message}`);
+      if (cmp.regressions.length) ok = false;
+    }
+  }
+  if (o.json) out(JSON.stringify({ ok, theorems: summaries.map(({ th, summary }) => ({ id: th.id, outcome: theoremOutcome(th, summary), summary })) }));
+  return { ok, summaries };
+}
+
+function listCommand(kind: string, json: boolean): void {
+  const rows: Record<string, unknown>[] = (() => {
+    switch (kind) {
+      case 'algorithms':
+        return algorithms.all().map((a) => ({ id: a.id, name: a.name, summary: a.summary, updateRule: a.updateRule, source: a.source, distributed: a.distributed, hyper: allHypers(a) }));
+      case 'problems':
+        return problemFamilies.all().map((p) => ({ id: p.id, summary: p.summary, assumptions: p.assumptions }));
+      case 'noise':
+        return noiseModels.all().map((n) => ({ id: n.id, summary: n.summary }));
+      case 'theorems':
+        return theorems.all().map((t) => ({ id: t.id, summary: t.summary, kind: t.kind, source: t.source, bound: t.bound, variables: t.variables, metric: t.metric }));
+      default:
+        throw new UserInputError('list', 'takes one of: algorithms, problems, noise, lemmas, theorems', `got "${kind}"`);
+    }
+  })();
+  if (json) out(JSON.stringify(rows, null, 1));
+  else for (const r of rows) out(`${String(r.id).padEnd(34)} ${r.summary}`);
+}
+
+/** Builds the command-line program (exported for tests). */
+export function program(): Command {
+  const cmd = new Command('signcheck')
+    .description('Executable theory of sign-based stochastic optimization: lemmas, rate theorems, reports.')
+    .showHelpAfterError()
+    .exitOverride();
+  const profile = () => new Option('--profile <name>', 'sweep profile').choices(['quick', 'full']).default('quick');
+  cmd
+    .command('rates')
+    .description('run the rate-theorem sweeps, fit exponents with bootstrap CIs, judge them against the bounds')
+    .addOption(profile())
+    .option('--only <ids>', 'comma-separated theorem ids')
+    .option('--engine <name>', 'auto | cpu | webgpu', 'auto')
+    .option('--out <dir>', 'results directory', 'reports/results')
+    .option('--reports <dir>', 'report directory', 'reports')
+    .option('--shard <i/N>', 'run only shard i of N (1-based); merge shards with `signcheck merge`')
+    .option('--resume', 'continue existing results files, skipping finished cells')
+    .option('--fresh', 'remove existing results files first')
+    .option('--analyze-only', 'fit existing results without running')
+    .option('--check', 'compare with the baseline; exit 1 on a regression')
+    .option('--update-baseline', 'rewrite the baseline with these results')
+    .option('--baseline <file>', 'baseline file', 'reports/baseline/rates.json')
+    .option('--replicas <n>', 'override the replica count', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 2) throw new UserInputError('--replicas', 'must be an integer >= 2', `got "${v}"`);
+      return n;
+    })
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
+    .action(async (o: RatesOptions) => {
+      const { ok } = await ratesCommand(o);
+      process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+  cmd
+    .command('merge')
+    .description('combine the results of sharded runs (same file names in each directory)')
+    .argument('<dirs...>', 'shard result directories')
+    .requiredOption('--out <dir>', 'directory for the merged results')
+    .action((dirs: string[], o: { out: string }) => {
+      const names = new Set<string>();
+      for (const d of dirs) {
+        if (!fs.existsSync(d)) throw new UserInputError('merge', 'directories must exist', d);
+        for (const f of fs.readdirSync(d)) if (f.endsWith('.jsonl')) names.add(f);
+      }
+      for (const name of [...names].sort()) {
+        const files = dirs.map((d) => path.join(d, name)).filter((f) => fs.existsSync(f));
+        const rows = merge(files);
+        const target = path.join(o.out, name);
+        fs.mkdirSync(o.out, { recursive: true });
+        writeResultsFile(target, rows);
+        out(`${name}: ${files.length} shard file(s), ${rows.length} rows -> ${target}`);
+      }
+    });
+  cmd
+    .command('list')
+    .description('list a registry: algorithms | problems | noise | lemmas | theorems')
+    .argument('<kind>')
+    .option('--json', 'JSON output')
+    .action((kind: string, o: { json?: boolean }) => listCommand(kind, Boolean(o.json)));
+  cmd
+    .command('verify')
+    .description('the main job: check the lemmas and rate theorems, write reports/summary.md')
+    .addOption(profile())
+    .option('--reports <dir>', 'report directory', 'reports')
+    .action(async (o: { profile: ProfileName; reports: string }) => {
+      const rates = await ratesCommand({ profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json') });
+      const lines = ['# signcheck summary', '', '## Rate theorems', '', '| theorem | verdict |', '|---|---|'];
+      for (const { th, summary } of rates.summaries) lines.push(`| ${th.id} | ${theoremOutcome(th, summary).verdict} |`);
+      writeFileAtomic(path.join(o.reports, 'summary.md'), `${lines.join('\n')}\n`);
+      out(`wrote ${path.join(o.reports, 'summary.md')}`);
+      process.exitCode = rates.ok ? EXIT.ok : EXIT.failed;
+    });
+  return cmd;
+}
+
+/** Runs the CLI on argv; maps user errors to exit code 2 with a one-line message. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof UserInputError) {
+      process.stderr.write(`signcheck: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+const isEntry = process.argv[1] && /signcheck(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

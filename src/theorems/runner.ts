@@ -1,0 +1,190 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserInputError } from '../core/errors.ts';
+import { runCpu } from '../engine/cpu.ts';
+import { specFromRecipe } from '../engine/recipe.ts';
+import type { RunResult, RunSpec } from '../engine/types.ts';
+import { makeRow, ResultsWriter, shardOf, type ParamValue, type ResultRow } from '../rates/results.ts';
+import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts';
+
+/** Which engine runs the cells. */
+export type EngineName = 'cpu' | 'webgpu';
+
+/** A function that runs one RunSpec (all replicas of one cell). */
+export type EngineRun = (spec: RunSpec) => RunResult | Promise<RunResult>;
+
+let cachedSha: string | null = null;
+/** `git rev-parse HEAD` of the working tree, or "unknown" outside a git checkout. */
+export function gitSha(): string {
+  if (cachedSha === null) {
+    try {
+      cachedSha = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+    } catch {
+      cachedSha = 'unknown';
+    }
+  }
+  return cachedSha;
+}
+
+/** Flattens a recipe's settings into row params: hyper.*, problem.*, noise.*, plus the cell's own. */
+export function rowParams(cell: SweepCell): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  const put = (k: string, v: unknown) => {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+    else if (v !== undefined) out[k] = JSON.stringify(v);
+  };
+  const r = cell.recipe;
+  for (const [k, v] of Object.entries(r.hyper)) put(`hyper.${k}`, v);
+  for (const [k, v] of Object.entries(r.problem.params)) if (k !== 'd') put(`problem.${k}`, v);
+  if (r.noise) {
+    for (const [k, v] of Object.entries(r.noise.params ?? {})) put(`noise.${k}`, v);
+    put('noise.sigma', r.noise.sigma);
+  }
+  for (const [k, v] of Object.entries(cell.params)) out[k] = v;
+  return out;
+}
+
+/** The value of one metric for replica r. */
+export function metricValue(res: RunResult, metric: MetricName, r: number): number {
+  const last = res.curve.length - 1;
+  switch (metric) {
+    case 'grad_l1_avg':
+      return res.avgG1[r];
+    case 'grad_l2_avg':
+      return res.avgG2[r];
+    case 'grad_l1_tau':
+      return res.tauG1[r];
+    case 'grad_l1_final':
+      return res.curve[last].g1[r];
+    case 'grad_l2_final':
+      return res.curve[last].g2[r];
+    case 'f_gap_final':
+      return res.curve[last].fGap[r];
+    case 'frozen_final':
+      return res.frozen[r];
+  }
+}
+
+const ROW_METRICS: MetricName[] = ['grad_l1_avg', 'grad_l2_avg', 'grad_l1_tau', 'grad_l1_final', 'grad_l2_final', 'f_gap_final', 'frozen_final'];
+
+/** Result rows of one finished cell: one per replica and metric; divergence recorded as such. */
+export function rowsOfCell(theorem: string, cell: SweepCell, spec: RunSpec, res: RunResult, engine: EngineName, sha: string): ResultRow[] {
+  const rows: ResultRow[] = [];
+  const params = rowParams(cell);
+  const perReplicaMs = res.wallMs / spec.replicas;
+  for (let r = 0; r < spec.replicas; r++) {
+    const div = res.divergedAt[r];
+    for (const metric of ROW_METRICS) {
+      const v = metricValue(res, metric, r);
+      const diverged = div >= 0 || !Number.isFinite(v);
+      rows.push(
+        makeRow({
+          theorem,
+          algorithm: spec.algorithm.id,
+          problem: cell.recipe.problem.family,
+          noise: cell.recipe.noise ? cell.recipe.noise.model : 'none',
+          engine,
+          seed: spec.seed,
+          T: spec.T,
+          d: spec.problem.d,
+          n: spec.workers,
+          params,
+          replica: r,
+          metric,
+          value: diverged ? null : v,
+          ...(diverged ? { diverged: { step: Math.max(0, div) } } : {}),
+          gitSha: sha,
+          wallMs: perReplicaMs,
+        }),
+      );
+    }
+  }
+  return rows;
+}
+
+/** Options of {@link runSweep}. */
+export interface SweepOptions {
+  readonly profile: ProfileName;
+  /** Directory of the results file `<theorem>.jsonl`. */
+  readonly outDir: string;
+  readonly engine: EngineName;
+  /** Runs cells on this engine. */
+  readonly run: EngineRun;
+  /** Only the cells with shardOf(cellKey) === index (0-based) out of count. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Continue an existing results file, skipping finished cells; otherwise the file must not exist. */
+  readonly resume: boolean;
+  /** Called after each cell. */
+  readonly onCell?: (done: number, total: number, cell: SweepCell, ms: number) => void;
+  /** Override replicas (e.g. from a config); null keeps the declared count. */
+  readonly replicas?: number | null;
+}
+
+/** Path of a theorem's results file in a directory. */
+export function resultsFile(outDir: string, theoremId: string): string {
+  return path.join(outDir, `${theoremId}.jsonl`);
+}
+
+/**
+ * Runs the cells of one theorem for a profile, appending each finished cell atomically to
+ * `<outDir>/<theorem>.jsonl` (see src/rates/results.ts). With `resume`, finished cells are skipped;
+ * with `shard`, only that deterministic share of the cells runs.
+ */
+export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ file: string; ran: number; skipped: number; total: number }> {
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const file = resultsFile(opts.outDir, th.id);
+  if (!opts.resume && fs.existsSync(file)) {
+    throw new UserInputError('results file', 'already exists: pass --resume to continue it, or remove it to start over', file);
+  }
+  const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
+  const sha = gitSha();
+  let cells = th.cells(opts.profile);
+  if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
+  const keyed = cells.map((cell) => {
+    const spec = specFromRecipe(cell.recipe);
+    // the cell key does not depend on the results, only on what defines the cell
+    const probe = makeRow({
+      theorem: th.id,
+      algorithm: spec.algorithm.id,
+      problem: cell.recipe.problem.family,
+      noise: cell.recipe.noise ? cell.recipe.noise.model : 'none',
+      engine: opts.engine,
+      seed: spec.seed,
+      T: spec.T,
+      d: spec.problem.d,
+      n: spec.workers,
+      params: rowParams(cell),
+      replica: 0,
+      metric: 'probe',
+      value: 0,
+      gitSha: 'probe',
+      wallMs: 0,
+    });
+    return { cell, spec, key: probe.cell };
+  });
+  const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
+  let ran = 0;
+  let skipped = 0;
+  try {
+    for (const k of mine) {
+      if (writer.finished.has(k.key)) {
+        skipped++;
+        opts.onCell?.(ran + skipped, mine.length, k.cell, 0);
+        continue;
+      }
+      const t0 = performance.now();
+      const res = await opts.run(k.spec);
+      writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha));
+      ran++;
+      opts.onCell?.(ran + skipped, mine.length, k.cell, performance.now() - t0);
+    }
+  } finally {
+    writer.close();
+  }
+  return { file, ran, skipped, total: mine.length };
+}
+
+/** The CPU engine as an {@link EngineRun}. */
+export const cpuRun: EngineRun = (spec) => runCpu(spec);
+
