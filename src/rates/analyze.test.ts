@@ -220,6 +220,10 @@ describe('bound-value check and stall check', () => {
     expect(check(make(2, 0.1)).status).toBe('violated');
     // E[m] = B exp(sigma^2 / 2) ~ 1.005 B with sigma = 0.1: the CIs straddle B.
     expect(check(make(1, 0.1)).status).toBe('inconclusive');
+    // a separate explicit-constant bound for the value check; slopes still from `bound`
+    const s = analyzeRate(make(2, 0.1), spec('T^(-1/4)', { valueBound: parseBound('10 * T^(-1/4)', SYMBOLS), valueCheck: true }));
+    expect(s.series[0].value!.status).toBe('holds');
+    expect(s.series[0].value!.cells[0].bound).toBeCloseTo(10 * 64 ** -0.25, 14);
   });
 
   it('value check uses the mean even when the fit aggregates by median, and skips diverged cells', () => {

@@ -70,6 +70,11 @@ export interface RateAnalysisSpec {
   /** Check E[metric] <= B at every cell (only for bounds with explicit constants). */
   readonly valueCheck?: boolean;
   /**
+   * The bound the value check uses, when it differs from `bound` (e.g. `bound` is the claimed
+   * rate up to constants, `valueBound` the theorem's explicit right-hand side). Default: `bound`.
+   */
+  readonly valueBound?: Bound;
+  /**
    * Negative result: the metric stalls. `floor`: the metric at the largest value of `variable`
    * stays above it; `claimedSlope`: the fitted slope in `variable` excludes it (lower CI limit >
    * claimed + tol). At least one of the two.
@@ -444,8 +449,9 @@ function analyzeSeries(
       const cellLevel = 1 - (1 - st.level) / vcells.length;
       const boot = bootstrapReplicas(vcells.map(valuesOf), (agg) => agg, { aggregation: 'mean', resamples: st.resamples, seed: st.seed, level: st.level });
       const checks: ValueCellCheck[] = vcells.map((c, i) => {
-        const point = boundPoint(c.first, spec.bound, st.constants);
-        const b = spec.bound.evaluate(point);
+        const vb = spec.valueBound ?? spec.bound;
+        const point = boundPoint(c.first, vb, st.constants);
+        const b = vb.evaluate(point);
         const ci = percentileInterval(boot.replicates[i], cellLevel);
         return { cell: c.key, point, mean: boot.estimate[i], ci, bound: b, status: valueStatus(ci, b) };
       });
