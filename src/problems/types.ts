@@ -17,6 +17,32 @@ export interface ProblemConstants {
   /** Known optimal value and minimiser, where they exist. */
   readonly fStar?: number;
   readonly xStar?: Float64Array;
+  /**
+   * Strong convexity modulus in l2: f(y) >= f(x) + <g, y-x> + mu/2 ||y-x||_2^2 (optional).
+   */
+  readonly mu?: number;
+  /**
+   * Absolute error bound on `fStar` when it is computed numerically (e.g. by Newton's method with a
+   * certificate f(w) - f* <= ||grad f(w)||^2 / (2 mu)); absent or 0 when fStar is exact.
+   */
+  readonly fStarError?: number;
+  /**
+   * Constants quoted by a paper for this instance, kept apart from the declared (proved) ones because
+   * they may rest on a different argument or be loose; never used by the checks.
+   */
+  readonly quoted?: { readonly source: string; readonly values: Readonly<Record<string, number>>; readonly note: string };
+  /** Human-readable derivation notes (which constants are tight, which are upper bounds, and why). */
+  readonly notes?: readonly string[];
+}
+
+/** One documented parameter of a problem family (for the CLI help and the reports). */
+export interface ProblemParameterDoc {
+  readonly name: string;
+  /** 'integer' | 'number' | 'string' | 'vector' | a union such as 'number | vector'. */
+  readonly type: string;
+  /** The default, as text ('required' when there is none). */
+  readonly default: string;
+  readonly doc: string;
 }
 
 /**
@@ -50,17 +76,35 @@ export interface Problem {
    * its description, so the GPU engine can fuse it into the step kernel. Absent otherwise.
    */
   readonly separableQuadratic?: { readonly diag: Float64Array; readonly center: Float64Array };
+  /**
+   * f_j(x) for heterogeneous problems (equals f for homogeneous ones where present). Optional: lets
+   * checks verify convexity and smoothness of each local objective.
+   */
+  fWorker?(x: Float64Array, worker: number): number;
+  /**
+   * Heterogeneous separable quadratics: grad f_j(x)_i = diag_i (x_i - centers[j*d + i]) with one
+   * center row per worker (row-major, workers x d), so a GPU engine can fuse the per-worker gradient.
+   * `separableQuadratic` is deliberately absent on such problems (its single center would silently
+   * give every worker grad f).
+   */
+  readonly separableQuadraticWorkers?: {
+    readonly diag: Float64Array;
+    readonly centers: Float64Array;
+    readonly meanCenter: Float64Array;
+  };
 }
 
 /**
  * A problem family: a named constructor with a parameter domain, used by the registry, by lemma
  * domains (fast-check draws instances) and by sweeps (instances at a given d).
  */
-export interface ProblemFamily<P = Record<string, unknown>> {
+export interface ProblemFamily<P = Record<string, unknown>, T extends Problem = Problem> {
   readonly id: string;
   readonly summary: string;
   /** Which assumption classes the family's instances satisfy (with constants declared per instance). */
   readonly assumptions: readonly string[];
+  /** The family's parameters with defaults and meaning (optional for families defined elsewhere). */
+  readonly parameters?: readonly ProblemParameterDoc[];
   /** Build an instance; throws UserInputError on invalid parameters. */
-  create(params: P): Problem;
+  create(params: P): T;
 }
