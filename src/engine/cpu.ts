@@ -30,6 +30,17 @@ export function validateRunSpec(spec: RunSpec): void {
   for (const c of spec.checkpoints ?? []) requireInteger('checkpoints', c, 0, spec.T);
 }
 
+/** Options of {@link runCpu}. */
+export interface CpuOptions {
+  /** Use the fused step where it applies (default true); false forces the general path. */
+  readonly fused?: boolean;
+  /**
+   * Run only replicas [start, end) of the spec (worker threads split a cell this way). Streams are
+   * keyed by the global replica index, so the union of the parts equals the whole run bit for bit.
+   */
+  readonly replicaRange?: readonly [number, number];
+}
+
 /**
  * Draws tau uniform in 0..T-1 for replica r from the `tau` stream (counter (0, 0, 0, r)).
  * Uses the high 32 bits of a 64-bit fraction so the bias is below 2^-32 for any T < 2^32.
@@ -58,10 +69,15 @@ interface CompiledOp {
  * xi drawn from the Philox stream (seed, noise; block, t, j | b << 16, replica). Then the
  * algorithm's ops run in order. Metrics are taken from the exact gradient at x_t.
  */
-export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunResult {
+export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   validateRunSpec(spec);
   const started = performance.now();
-  const { algorithm: def, problem, T, replicas: R, seed } = spec;
+  const { algorithm: def, problem, T, seed } = spec;
+  const [r0, r1] = options.replicaRange ?? [0, spec.replicas];
+  if (!(Number.isInteger(r0) && Number.isInteger(r1) && 0 <= r0 && r0 < r1 && r1 <= spec.replicas)) {
+    throw new UserInputError('replicaRange', `must satisfy 0 <= start < end <= replicas = ${spec.replicas}`, `got [${r0}, ${r1})`);
+  }
+  const R = r1 - r0;
   const n = spec.workers;
   const d = problem.d;
   const checked = checkProgram(def.id, def.program);
@@ -103,7 +119,8 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
   const norms = new Float64Array(2);
   const hyperVals: Record<string, number> = {};
 
-  for (let r = 0; r < R; r++) {
+  for (let ri = 0; ri < R; ri++) {
+    const r = r0 + ri; // global replica index: keys the random streams
     const V: VecStore = {};
     for (const [name, scope] of vecScope) V[name] = new Float64Array(scope === 'worker' ? n * d : d);
     const S: ScalarStore = {};
@@ -113,7 +130,7 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
     const gRows = V.g; // worker-scope: n*d; server-scope: d (mean over workers)
     const gWorker = checked.workerOps ? null : n > 1 ? new Float64Array(d) : null;
     const tau = drawTau(seed, r, T);
-    tauArr[r] = tau;
+    tauArr[ri] = tau;
     let sum1 = 0;
     let sum2 = 0;
     let cp = 0;
@@ -169,9 +186,9 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
         n2 = norms[1];
         stepDone = true;
         if (atCheckpoint) {
-          curve[cp].fGap[r] = f - fStar;
-          curve[cp].g1[r] = n1;
-          curve[cp].g2[r] = n2;
+          curve[cp].fGap[ri] = f - fStar;
+          curve[cp].g1[ri] = n1;
+          curve[cp].g2[ri] = n2;
           cp++;
           if (!Number.isFinite(f)) {
             diverged = t;
@@ -192,9 +209,9 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
       }
       if (atCheckpoint && !stepDone) {
         const f = problem.f(x);
-        curve[cp].fGap[r] = f - fStar;
-        curve[cp].g1[r] = n1;
-        curve[cp].g2[r] = n2;
+        curve[cp].fGap[ri] = f - fStar;
+        curve[cp].g1[ri] = n1;
+        curve[cp].g2[ri] = n2;
         if (!Number.isFinite(f)) {
           diverged = t;
           break;
@@ -204,7 +221,7 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
       if (t === T) break;
       sum1 += n1;
       sum2 += n2;
-      if (t === tau) tauG1[r] = n1;
+      if (t === tau) tauG1[ri] = n1;
       if (stepDone) continue;
       // the algorithm's step
       Object.assign(P, hyperVals);
@@ -232,23 +249,23 @@ export function runCpu(spec: RunSpec, options: { fused?: boolean } = {}): RunRes
       }
     }
     if (diverged >= 0) {
-      divergedAt[r] = diverged;
-      avgG1[r] = Number.NaN;
-      avgG2[r] = Number.NaN;
-      if (tau >= diverged) tauG1[r] = Number.NaN;
+      divergedAt[ri] = diverged;
+      avgG1[ri] = Number.NaN;
+      avgG2[ri] = Number.NaN;
+      if (tau >= diverged) tauG1[ri] = Number.NaN;
       for (let k = cp; k < checkpoints.length; k++) {
-        curve[k].fGap[r] = Number.NaN;
-        curve[k].g1[r] = Number.NaN;
-        curve[k].g2[r] = Number.NaN;
+        curve[k].fGap[ri] = Number.NaN;
+        curve[k].g1[ri] = Number.NaN;
+        curve[k].g2[ri] = Number.NaN;
       }
     } else {
-      avgG1[r] = sum1 / T;
-      avgG2[r] = sum2 / T;
+      avgG1[ri] = sum1 / T;
+      avgG2[ri] = sum2 / T;
       let fz = 0;
       for (let i = 0; i < d; i++) if (x[i] === xPrev[i]) fz++;
-      frozen[r] = fz;
+      frozen[ri] = fz;
     }
-    finalX.set(x, r * d);
+    finalX.set(x, ri * d);
   }
   return {
     engine: 'cpu',
