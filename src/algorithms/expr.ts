@@ -21,6 +21,12 @@ export const EXPR_FUNCTIONS = {
   max: { arity: 2, js: 'Math.max', wgsl: 'max' },
   /** pos(c) = 1 if c > 0 else 0. */
   pos: { arity: 1, js: '__pos', wgsl: 'sc_pos' },
+  /**
+   * rand(k), k in {0, 1, 2, 3} a literal: a uniform in (0, 1), word k of the Philox call with
+   * counter (coordinate i, step t, worker j, replica r) and key (seed, compress + op index). Four
+   * independent uniforms per coordinate and op; used by randomised compressors such as S_R.
+   */
+  rand: { arity: 1, js: '__rand', wgsl: 'sc_rand' },
 } as const;
 export type ExprFunction = keyof typeof EXPR_FUNCTIONS;
 
@@ -86,6 +92,7 @@ export function parseExpr(source: string): Expr {
         }
         expect(')');
         if (args.length !== EXPR_FUNCTIONS[fn].arity) fail(`${fn} takes ${EXPR_FUNCTIONS[fn].arity} argument(s)`);
+        if (fn === 'rand' && !(args[0].kind === 'num' && [0, 1, 2, 3].includes(args[0].value))) fail('rand takes a literal slot 0, 1, 2 or 3');
         return { kind: 'call', fn, args };
       }
       return { kind: 'var', name: t.text };
@@ -153,7 +160,22 @@ export function toJs(e: Expr, name: (v: string) => string): string {
     case 'bin':
       return `(${toJs(e.left, name)} ${e.op} ${toJs(e.right, name)})`;
     case 'call':
+      if (e.fn === 'rand') return `__u${(e.args[0] as { value: number }).value}`;
       return `${EXPR_FUNCTIONS[e.fn].js}(${e.args.map((a) => toJs(a, name)).join(', ')})`;
+  }
+}
+
+/** Whether an expression draws random numbers (rand). */
+export function usesRand(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return e.fn === 'rand' || e.args.some(usesRand);
+    case 'bin':
+      return usesRand(e.left) || usesRand(e.right);
+    case 'neg':
+      return usesRand(e.arg);
+    default:
+      return false;
   }
 }
 
@@ -203,7 +225,8 @@ export function evalExpr(e: Expr, env: Readonly<Record<string, number>>): number
     case 'call': {
       const args = e.args.map((a) => evalExpr(a, env));
       if (e.fn === 'pos') return args[0] > 0 ? 1 : 0;
-      const f = Math[e.fn as Exclude<ExprFunction, 'pos'>] as (...a: number[]) => number;
+      if (e.fn === 'rand') throw new UserInputError('expression', 'rand() is only available inside an engine step');
+      const f = Math[e.fn as Exclude<ExprFunction, 'pos' | 'rand'>] as (...a: number[]) => number;
       return f(...args);
     }
   }

@@ -1,4 +1,6 @@
-import { toJs, type Expr } from '../algorithms/expr.ts';
+import { toJs, usesRand, type Expr } from '../algorithms/expr.ts';
+import { philox4x32 } from '../rng/philox.ts';
+import { Purpose } from '../rng/streams.ts';
 import type { CheckedProgram, MapOp, Scope, ScalarOp } from '../algorithms/program.ts';
 
 /** Vectors of one replica: name -> Float64Array (worker vectors n*d, server vectors d). */
@@ -25,6 +27,7 @@ export function compileMap(
   op: MapOp,
   vecScope: ReadonlyMap<string, Scope>,
   scalarScope: ReadonlyMap<string, Scope>,
+  opIndex = 0,
 ): CompiledMap {
   const exprOf = (src: string): Expr => checked.parsed.get(src)!;
   const params = new Set(['t', 'first', 'T', 'd', 'n', ...checked.program.params]);
@@ -86,9 +89,17 @@ export function compileMap(
   for (const p of usedParams) head.push(`const p_${ident(p)} = P[${JSON.stringify(p)}];`);
   for (const r of reductions) head.push(`let ${r.acc} = ${r.kind === 'sum' ? '0' : '-Infinity'};`);
   const tail = reductions.map((r) => `S[${JSON.stringify(r.into)}][${op.scope === 'worker' ? 'j' : '0'}] = ${r.acc};`);
+  const random = [...op.assign.map(([, src]) => src), ...(op.reduce ?? []).map((r) => r.expr)].some((src) => usesRand(exprOf(src)));
+  if (random) {
+    // counter (i, t, j, replica), key (seed, compress + op index): see EXPR_FUNCTIONS.rand
+    head.push(`const __W = new Uint32Array(4); const __t = P.t >>> 0, __r = P.__replica >>> 0, __seed = P.__seed >>> 0, __key = (${Purpose.compress} + ${opIndex}) >>> 0;`);
+    loads.unshift(
+      'philox(i, __t, j, __r, __seed, __key, __W, 0); const __u0 = (__W[0] + 0.5) * 2.3283064365386963e-10, __u1 = (__W[1] + 0.5) * 2.3283064365386963e-10, __u2 = (__W[2] + 0.5) * 2.3283064365386963e-10, __u3 = (__W[3] + 0.5) * 2.3283064365386963e-10;',
+    );
+  }
   const src = `${head.join('\n')}\nfor (let i = 0; i < d; i++) {\n${loads.join('\n')}\n${body.join('\n')}\n${stores.join('\n')}\n}\n${tail.join('\n')}`;
   const pos = (c: number) => (c > 0 ? 1 : 0);
-  return new Function('__pos', 'V', 'S', 'P', 'd', 'j', src).bind(null, pos) as CompiledMap;
+  return new Function('__pos', 'philox', 'V', 'S', 'P', 'd', 'j', src).bind(null, pos, philox4x32) as CompiledMap;
 }
 
 /** Compiles a scalar op (per-row scalar updates, sequential). */

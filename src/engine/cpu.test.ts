@@ -77,3 +77,31 @@ describe('CPU engine', () => {
     expect(run({})).toThrow(/signum\.lr: is required/);
   });
 });
+
+describe('rand(k) in step programs', () => {
+  it('draws word k of Philox (coordinate, step, worker, replica; seed, compress + op index)', async () => {
+    const { philox } = await import('../rng/philox.ts');
+    const { Purpose, uniformOpen } = await import('../rng/streams.ts');
+    const { checkProgram } = await import('../algorithms/program.ts');
+    const def = {
+      id: 'rand-walk',
+      name: 'rand walk',
+      summary: 'test',
+      updateRule: 'x += u',
+      source: 'test',
+      distributed: false,
+      hyper: [],
+      program: { vectors: [], scalars: [], params: [], ops: [{ op: 'map' as const, scope: 'server' as const, assign: [['x', 'x + rand(2)'] as const] }] },
+    };
+    checkProgram(def.id, def.program);
+    const p = diagQuadratic([1, 1, 1], [0, 0, 0], [0, 0, 0]);
+    const res = runCpu({ algorithm: def, hyper: {}, problem: p, noise: null, T: 2, workers: 1, replicas: 2, seed: 9 });
+    for (const r of [0, 1]) {
+      for (let i = 0; i < 3; i++) {
+        const u0 = uniformOpen(philox([i, 0, 0, r], [9, Purpose.compress])[2]);
+        const u1 = uniformOpen(philox([i, 1, 0, r], [9, Purpose.compress])[2]);
+        expect(res.finalX[r * 3 + i]).toBe(u0 + u1);
+      }
+    }
+  });
+});

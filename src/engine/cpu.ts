@@ -86,8 +86,8 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const vecScope = new Map<string, Scope>([['x', 'server'], ['g', checked.workerOps ? 'worker' : 'server']]);
   for (const v of prog.vectors) vecScope.set(v.name, v.scope);
   const scalarScope = new Map<string, Scope>(prog.scalars.map((s) => [s.name, s.scope]));
-  const ops: CompiledOp[] = prog.ops.map((op) => {
-    if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(checked, op, vecScope, scalarScope) };
+  const ops: CompiledOp[] = prog.ops.map((op, k) => {
+    if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(checked, op, vecScope, scalarScope, k) };
     if (op.op === 'scalar') return { kind: 'scalar', scope: op.scope, scalar: compileScalar(checked, op, scalarScope) };
     return { kind: 'aggregate', scope: 'server', from: op.from, to: op.to, agg: op.kind };
   });
@@ -227,6 +227,8 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       Object.assign(P, hyperVals);
       P.t = t;
       P.first = t === 0 ? 1 : 0;
+      P.__replica = r;
+      P.__seed = seed;
       if (t === T - 1) xPrev.set(x);
       for (const op of ops) {
         if (op.kind === 'map') {
