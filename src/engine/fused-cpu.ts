@@ -1,4 +1,4 @@
-import { toJs } from '../algorithms/expr.ts';
+import { toJs, usesRand } from '../algorithms/expr.ts';
 import type { CheckedProgram, MapOp } from '../algorithms/program.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
 import { boxMullerSource, QC, QS } from '../rng/streams.ts';
@@ -30,7 +30,12 @@ export type FusedStep = (
 
 /** True when the fused path applies to this program. */
 export function fusable(checked: CheckedProgram): boolean {
-  return !checked.workerOps && checked.program.ops.every((o) => o.op === 'map' && o.scope === 'server' && !(o.reduce && o.reduce.length));
+  return (
+    !checked.workerOps &&
+    checked.program.ops.every(
+      (o) => o.op === 'map' && o.scope === 'server' && !(o.reduce && o.reduce.length) && o.assign.every(([, src]) => !usesRand(checked.parsed.get(src)!)),
+    )
+  );
 }
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
