@@ -46,7 +46,7 @@ export type Op = MapOp | AggregateOp | ScalarOp;
  * compiles it to JavaScript loops, the GPU engine to WGSL kernels: one definition, two engines.
  *
  * Built-in names readable in expressions: vectors `x` (server) and `g` (see {@link Scope});
- * per-step scalars `t` (0-based step), `first` (1 at t = 0, else 0), `T`, `d`, `n`.
+ * per-step scalars {@link BUILTIN_PARAMS}.
  */
 export interface StepProgram {
   readonly vectors: ReadonlyArray<{ readonly name: string; readonly scope: Scope }>;
@@ -121,13 +121,20 @@ export function allHypers(def: AlgorithmDef): HyperSpec[] {
   return def.hyper.some((h) => h.name === 'batch') ? [...def.hyper] : [...def.hyper, BATCH_HYPER];
 }
 
-const BUILTIN_PARAMS = ['t', 'first', 'T', 'd', 'n'];
+/**
+ * Per-step scalars every program may read: t (0-based step), first (1 at t = 0), T, d, n, and
+ * fx = f(x_t), the exact objective at the current iterate (computed only for programs that read
+ * it; MoMo and ALIAS Option II use function values).
+ */
+export const BUILTIN_PARAMS = ['t', 'first', 'T', 'd', 'n', 'fx'] as const;
 
 /** Parsed form of a program with every name resolved; throws on undeclared names or bad scopes. */
 export interface CheckedProgram {
   readonly program: StepProgram;
   readonly workerOps: boolean;
   readonly parsed: Map<string, Expr>;
+  /** Whether any expression reads fx = f(x_t). */
+  readonly readsFx: boolean;
 }
 
 /** Checks that every expression parses and reads only names visible in its scope. */
@@ -141,7 +148,7 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
   }
   const scalarScope = new Map<string, Scope>();
   for (const s of p.scalars) scalarScope.set(s.name, s.scope);
-  const params = new Set([...BUILTIN_PARAMS, ...p.params]);
+  const params = new Set<string>([...BUILTIN_PARAMS, ...p.params]);
   const parse = (src: string) => {
     let e = parsed.get(src);
     if (!e) {
@@ -187,5 +194,6 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
       }
     }
   }
-  return { program: p, workerOps, parsed };
+  const readsFx = [...parsed.values()].some((e) => freeVariables(e).has('fx'));
+  return { program: p, workerOps, parsed, readsFx };
 }

@@ -1,7 +1,7 @@
 import { toJs, usesRand, type Expr } from '../algorithms/expr.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose } from '../rng/streams.ts';
-import type { CheckedProgram, MapOp, Scope, ScalarOp } from '../algorithms/program.ts';
+import { BUILTIN_PARAMS, type CheckedProgram, type MapOp, type Scope, type ScalarOp } from '../algorithms/program.ts';
 
 /** Vectors of one replica: name -> Float64Array (worker vectors n*d, server vectors d). */
 export type VecStore = Record<string, Float64Array>;
@@ -30,7 +30,7 @@ export function compileMap(
   opIndex = 0,
 ): CompiledMap {
   const exprOf = (src: string): Expr => checked.parsed.get(src)!;
-  const params = new Set(['t', 'first', 'T', 'd', 'n', ...checked.program.params]);
+  const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
   const usedVecs = new Set<string>();
   const usedScalars = new Set<string>();
   const usedParams = new Set<string>();
@@ -104,7 +104,7 @@ export function compileMap(
 
 /** Compiles a scalar op (per-row scalar updates, sequential). */
 export function compileScalar(checked: CheckedProgram, op: ScalarOp, scalarScope: ReadonlyMap<string, Scope>): CompiledScalar {
-  const params = new Set(['t', 'first', 'T', 'd', 'n', ...checked.program.params]);
+  const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
   const lines: string[] = [];
   const nameFor = (v: string): string => {
     if (scalarScope.has(v)) return `S[${JSON.stringify(v)}][${scalarScope.get(v) === 'worker' ? 'j' : '0'}]`;

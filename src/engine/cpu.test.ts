@@ -105,3 +105,25 @@ describe('rand(k) in step programs', () => {
     }
   });
 });
+
+describe('fx in step programs', () => {
+  it('reads f(x_t) on both CPU paths', () => {
+    const def = {
+      id: 'fx-probe',
+      name: 'fx probe',
+      summary: 'test',
+      updateRule: 'v = f(x_t); x = x - lr g',
+      source: 'test',
+      distributed: false,
+      hyper: [{ name: 'lr', rule: 'positive' as const, doc: 'step' }],
+      program: { vectors: [], scalars: [], params: ['lr'], ops: [{ op: 'map' as const, scope: 'server' as const, assign: [['x', 'x - lr * fx * g'] as const] }] },
+    };
+    for (const fused of [true, false]) {
+      const res = runCpu({ algorithm: def, hyper: { lr: 0.1 }, problem: quad, noise: null, T: 1, workers: 1, replicas: 1, seed: 1 }, { fused });
+      // x0 = (1, 1, 1), c = (0.5, -1, 0), L = (1, 2, 4): f(x0) = 1/2 (0.25 + 2 * 4 + 4) = 6.125,
+      // g0 = (0.5, 4, 4), x1 = x0 - 0.1 * 6.125 * g0
+      expect(res.path).toBe(fused ? 'fused' : 'general');
+      expect(Array.from(res.finalX)).toEqual([0.5, 4, 4].map((g) => 1 - 0.1 * 6.125 * g));
+    }
+  });
+});

@@ -176,7 +176,8 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       let stepDone = false;
       if (fused && t < T) {
         // one fused pass: exact gradient norms at x_t, noise, and the update to x_{t+1}
-        const f = atCheckpoint ? problem.f(x) : 0;
+        const f = atCheckpoint || checked.readsFx ? problem.f(x) : 0;
+        if (checked.readsFx) P.fx = f;
         if (t === T - 1) xPrev.set(x);
         Object.assign(P, hyperVals);
         P.t = t;
@@ -229,6 +230,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       P.first = t === 0 ? 1 : 0;
       P.__replica = r;
       P.__seed = seed;
+      if (checked.readsFx) P.fx = problem.f(x);
       if (t === T - 1) xPrev.set(x);
       for (const op of ops) {
         if (op.kind === 'map') {

@@ -1,5 +1,5 @@
 import { toJs, usesRand } from '../algorithms/expr.ts';
-import type { CheckedProgram, MapOp } from '../algorithms/program.ts';
+import { BUILTIN_PARAMS, type CheckedProgram, type MapOp } from '../algorithms/program.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
 import { boxMullerSource, QC, QS } from '../rng/streams.ts';
 import type { NoiseModel } from '../noise/types.ts';
@@ -72,7 +72,7 @@ export function philoxRoundKeys(k0: number, k1: number, out = new Int32Array(20)
 /** Compiles the fused step for a program's server maps. `gaussian` inlines Box-Muller. */
 export function compileFused(checked: CheckedProgram, gaussian: boolean): FusedStep {
   const maps = checked.program.ops as MapOp[];
-  const params = new Set(['t', 'first', 'T', 'd', 'n', ...checked.program.params]);
+  const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
   const vecs = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
   const used = new Set<string>();
   const usedParams = new Set<string>();
