@@ -14,6 +14,7 @@ import { ratesLatex, ratesReport, theoremOutcome } from '../theorems/report.ts';
 import { cpuRun, resultsFile, runSweep, type EngineName, type EngineRun } from '../theorems/runner.ts';
 import type { ProfileName, RateTheorem } from '../theorems/types.ts';
 import { progressLine } from './progress.ts';
+import { applyOverride, loadSweepConfig } from '../config/sweep-config.ts';
 
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -41,6 +42,7 @@ async function engineFor(name: string): Promise<{ engine: EngineName; run: Engin
 }
 
 interface RatesOptions {
+  config?: string;
   profile: ProfileName;
   only?: string;
   engine: string;
@@ -59,7 +61,10 @@ interface RatesOptions {
 
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
 export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summaries: { th: RateTheorem; summary: RateSummary; file: string; profile: string }[] }> {
-  const list = selectTheorems(o.only);
+  const config = o.config ? loadSweepConfig(o.config, theorems.ids()) : null;
+  if (config?.profile) o = { ...o, profile: config.profile };
+  if (config?.engine) o = { ...o, engine: config.engine };
+  const list = selectTheorems(o.only ?? config?.only?.join(','));
   const shard = parseShard(o.shard);
   const { engine, run } = await engineFor(o.engine);
   if (!o.analyzeOnly) {
@@ -75,6 +80,7 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
         shard,
         resume: Boolean(o.resume),
         replicas: o.replicas ?? null,
+        transform: (cells) => applyOverride(th.id, cells, config?.theorems?.[th.id]),
         onCell: (done, total, cell) => bar.update(done, total, `T=${cell.recipe.T}`),
       });
       bar.end();
@@ -155,6 +161,7 @@ export function program(): Command {
     .command('rates')
     .description('run the rate-theorem sweeps, fit exponents with bootstrap CIs, judge them against the bounds')
     .addOption(profile())
+    .option('--config <file>', 'sweep configuration (JSON or YAML): profile, engine, only, per-theorem replicas/seed/T/d/n/hyper/sigma')
     .option('--only <ids>', 'comma-separated theorem ids')
     .option('--engine <name>', 'auto | cpu | webgpu', 'auto')
     .option('--out <dir>', 'results directory', 'reports/results')

@@ -344,7 +344,12 @@ function analyzeSeries(
     if (!(v > 0)) throw new UserInputError(`variable value`, 'must be > 0 for a log-log fit', `${shown(v)} in ${shown(c.key)}`);
     return Math.log(v);
   });
-  olsProjector(cells.map(logX), variables);
+  try {
+    olsProjector(cells.map(logX), variables);
+  } catch (err) {
+    if (!(err instanceof UserInputError)) throw err;
+    throw new UserInputError('sweep', `must have cells that identify every slope (${variables.join(', ')}) in series ${shown(key)}`, `${cells.length} cell(s): ${err.message}`);
+  }
 
   const excluded: SeriesSummary['excluded'] = [];
   const usable: Cell[] = [];

@@ -117,8 +117,10 @@ export interface SweepOptions {
   readonly resume: boolean;
   /** Called after each cell. */
   readonly onCell?: (done: number, total: number, cell: SweepCell, ms: number) => void;
-  /** Override replicas (e.g. from a config); null keeps the declared count. */
+  /** Override replicas (e.g. from a flag); null keeps the declared count. */
   readonly replicas?: number | null;
+  /** Changes the declared cells (a config file's overrides, src/config/sweep-config.ts). */
+  readonly transform?: (cells: SweepCell[]) => SweepCell[];
 }
 
 /** Path of a theorem's results file in a directory. */
@@ -140,6 +142,7 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
   let cells = th.cells(opts.profile);
+  if (opts.transform) cells = opts.transform(cells);
   if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
