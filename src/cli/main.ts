@@ -228,6 +228,7 @@ export function program(): Command {
 
 /** Runs the CLI on argv; maps user errors to exit code 2 with a one-line message. */
 export async function main(argv: string[]): Promise<number> {
+  process.exitCode = undefined;
   try {
     await program().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
