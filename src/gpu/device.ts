@@ -1,0 +1,195 @@
+/// <reference types="@webgpu/types" />
+/**
+ * WebGPU device acquisition for the GPU engine, through the `webgpu` npm package (Dawn's Node
+ * binding, prebuilt). On a machine without a GPU, Mesa's lavapipe (Vulkan on the CPU) provides a
+ * software adapter: the same WGSL runs, which is how CI tests the engine
+ * (`sudo scripts/install-lavapipe.sh` on Debian bookworm).
+ *
+ * The `auto` engine choice uses WebGPU only on a real GPU ({@link AdapterDescription.software} is
+ * false): a software adapter is correct but slower than the float64 CPU engine.
+ */
+
+/** GPUBufferUsage flags (fixed by the WebGPU specification; Node has no DOM globals). */
+export const BufferUsage = {
+  MAP_READ: 0x0001,
+  MAP_WRITE: 0x0002,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+} as const;
+
+/** GPUMapMode flags. */
+export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;
+
+/** What the adapter says about itself, plus our classification. */
+export interface AdapterDescription {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** WebGPU's own flag for fallback (software) adapters. */
+  readonly isFallbackAdapter: boolean;
+  /** True for CPU/software adapters (lavapipe/llvmpipe, SwiftShader, WARP) — never a real GPU. */
+  readonly software: boolean;
+  /** One line for logs and benchmark tables, e.g. "llvmpipe: Mesa 25.0.7 (software)". */
+  readonly name: string;
+}
+
+/** The limits the engine sizes its buffers and dispatches by (those of the created device). */
+export interface GpuLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+  readonly minStorageBufferOffsetAlignment: number;
+  readonly minUniformBufferOffsetAlignment: number;
+}
+
+/** A device ready for use, with its adapter's description and limits. */
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: GPUAdapter;
+  readonly info: AdapterDescription;
+  readonly limits: GpuLimits;
+}
+
+/** Either a device, or the reason there is none (shown to users and in skipped-test messages). */
+export type GpuAvailability = { readonly ok: true; readonly gpu: GpuContext } | { readonly ok: false; readonly reason: string };
+
+const SOFTWARE_PATTERN = /llvmpipe|lavapipe|swiftshader|software|\bwarp\b|basic render|microsoft basic|null backend/i;
+
+/**
+ * Classifies adapter info: software when WebGPU flags a fallback adapter, when the architecture is
+ * "software" (Mesa reports so for lavapipe), or when vendor/device/description name a known CPU
+ * rasteriser (llvmpipe, lavapipe, SwiftShader, WARP).
+ */
+export function describeAdapter(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> & { isFallbackAdapter?: boolean }): AdapterDescription {
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const device = info.device ?? '';
+  const description = info.description ?? '';
+  const isFallbackAdapter = info.isFallbackAdapter === true;
+  const software =
+    isFallbackAdapter || architecture.toLowerCase() === 'software' || SOFTWARE_PATTERN.test(`${vendor} ${architecture} ${device} ${description}`);
+  const label = description || [vendor, architecture, device].filter(Boolean).join(' ') || 'unknown adapter';
+  return { vendor, architecture, device, description, isFallbackAdapter, software, name: `${label} (${software ? 'software, CPU' : 'hardware GPU'})` };
+}
+
+const INSTALL_HINT =
+  'install a Vulkan driver; on a machine without a GPU (Debian bookworm) run `sudo scripts/install-lavapipe.sh` (Mesa lavapipe >= 25 from bookworm-backports)';
+
+let cached: Promise<GpuAvailability> | null = null;
+let gpuHandle: GPU | null = null;
+
+/**
+ * Requests an adapter (high-performance preference) and a device with the adapter's maxima for the
+ * limits the engine needs (buffer and binding sizes, storage buffers per stage). The result is
+ * cached for the process: every caller shares one device. Never throws: a missing binding, no
+ * adapter or a failed device request come back as `{ ok: false, reason }`.
+ */
+export function requestGpu(): Promise<GpuAvailability> {
+  if (!cached) cached = acquire();
+  return cached;
+}
+
+async function acquire(): Promise<GpuAvailability> {
+  let create: (options: string[]) => GPU;
+  try {
+    ({ create } = (await import('webgpu')) as { create: (options: string[]) => GPU });
+  } catch (err) {
+    return { ok: false, reason: `the webgpu package (Dawn) could not be loaded: ${(err as Error).message}` };
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    gpuHandle = create([]);
+    adapter = await gpuHandle.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (err) {
+    return { ok: false, reason: `WebGPU adapter request failed: ${(err as Error).message}; ${INSTALL_HINT}` };
+  }
+  if (!adapter) return { ok: false, reason: `no WebGPU adapter found; ${INSTALL_HINT}` };
+  const a = adapter.limits;
+  const wanted = {
+    maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+    maxBufferSize: a.maxBufferSize,
+    maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
+    maxComputeWorkgroupStorageSize: a.maxComputeWorkgroupStorageSize,
+    maxComputeInvocationsPerWorkgroup: a.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupSizeX: a.maxComputeWorkgroupSizeX,
+    maxComputeWorkgroupSizeY: a.maxComputeWorkgroupSizeY,
+  };
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits: wanted });
+  } catch (err) {
+    return { ok: false, reason: `WebGPU device request failed: ${(err as Error).message}` };
+  }
+  const l = device.limits;
+  const limits: GpuLimits = {
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxBufferSize: l.maxBufferSize,
+    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    minStorageBufferOffsetAlignment: l.minStorageBufferOffsetAlignment,
+    minUniformBufferOffsetAlignment: l.minUniformBufferOffsetAlignment,
+  };
+  const info = describeAdapter(adapter.info);
+  return { ok: true, gpu: { device, adapter, info, limits } };
+}
+
+/**
+ * Destroys the shared device and drops the reference to Dawn so that Node can exit (Dawn keeps the
+ * process alive while the object returned by `create` is reachable). A later {@link requestGpu}
+ * creates a fresh device.
+ */
+export async function releaseGpu(): Promise<void> {
+  const c = cached;
+  cached = null;
+  if (c) {
+    const a = await c;
+    if (a.ok) a.gpu.device.destroy();
+  }
+  gpuHandle = null;
+}
+
+/**
+ * Whether the `auto` engine should run on WebGPU: only when an adapter exists and it is a real GPU.
+ * Returns the decision and the reason in words (for logs and `--engine auto` reports).
+ */
+export async function autoEngineChoice(): Promise<{ readonly engine: 'webgpu' | 'cpu'; readonly reason: string }> {
+  const g = await requestGpu();
+  if (!g.ok) return { engine: 'cpu', reason: g.reason };
+  if (g.gpu.info.software) return { engine: 'cpu', reason: `the WebGPU adapter is a software renderer (${g.gpu.info.name}); the CPU engine is faster and float64` };
+  return { engine: 'webgpu', reason: g.gpu.info.name };
+}
+
+/**
+ * Device memory in bytes, where it can be known: for software adapters the host's RAM (lavapipe
+ * allocates there); for NVIDIA adapters `nvidia-smi --query-gpu=memory.total` when the tool is
+ * present. WebGPU itself does not expose the size, so other adapters give undefined (the engine
+ * then relies on WebGPU's out-of-memory errors, still before anything runs).
+ * SIGNCHECK_GPU_MEMORY_BYTES overrides the detection.
+ */
+export async function deviceMemoryBytes(info: AdapterDescription): Promise<number | undefined> {
+  const env = process.env.SIGNCHECK_GPU_MEMORY_BYTES;
+  if (env && Number.isFinite(Number(env)) && Number(env) > 0) return Number(env);
+  if (info.software) {
+    const os = await import('node:os');
+    return os.totalmem();
+  }
+  if (/nvidia/i.test(`${info.vendor} ${info.description}`)) {
+    try {
+      const { execFileSync } = await import('node:child_process');
+      const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits'], { timeout: 5000, encoding: 'utf8' });
+      const mib = Number(out.trim().split('\n')[0]);
+      if (Number.isFinite(mib) && mib > 0) return mib * 1024 * 1024;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,458 @@
+/// <reference types="@webgpu/types" />
+import { allHypers } from '../algorithms/program.ts';
+import { UserInputError } from '../core/errors.ts';
+import { drawTau, validateRunSpec } from '../engine/cpu.ts';
+import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
+import type { IterateMetrics, RunResult, RunSpec } from '../engine/types.ts';
+import { MAX_BATCH } from '../rng/streams.ts';
+import {
+  CHUNK_BYTES,
+  generateReduceKernel,
+  generateStepKernel,
+  gpuSupport,
+  RECORD_HEADER,
+  RECORD_STRIDE,
+  REDUCE_THREADS,
+  RUN_BYTES,
+  STATUS_BYTES,
+  STEP_THREADS,
+  type StepKernel,
+} from './codegen.ts';
+import { computePipeline, GpuOutOfMemory, readBuffer, storageBuffer, withErrorScopes, writeBuffer, type BindingKind } from './compute.ts';
+import { BufferUsage, deviceMemoryBytes, requestGpu, type GpuContext, type GpuLimits } from './device.ts';
+import { wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
+
+/** Knobs of {@link runWebGpu}; all optional. */
+export interface WebGpuRunOptions {
+  /** Device to use (default: the shared one from requestGpu()). */
+  readonly gpu?: GpuContext;
+  /**
+   * Device memory budget in bytes. Default: SIGNCHECK_GPU_MEMORY_BYTES, else what
+   * deviceMemoryBytes() detects (host RAM for software adapters, nvidia-smi for NVIDIA).
+   */
+  readonly memoryLimitBytes?: number;
+  /** Upper bound on one buffer binding, below the device's maxStorageBufferBindingSize (tests of the splitting). */
+  readonly maxBindingBytes?: number;
+  /** Steps encoded in one command submission (default from the problem size, 4..1024). */
+  readonly stepsPerSubmission?: number;
+  /** Steps whose metric partials are reduced by one dispatch of the reduce kernel (default up to 32). */
+  readonly reduceEvery?: number;
+}
+
+/** One rectangle of the replicas x quads state: its own buffers and bind group. */
+export interface Chunk {
+  readonly r0: number;
+  readonly rows: number;
+  readonly q0: number;
+  readonly quads: number;
+  readonly wgx0: number;
+}
+
+/** How a run is laid out on the device. */
+export interface GpuLayout {
+  /** Quads (groups of 4 coordinates) per replica row: ceil(d / 4). */
+  readonly dq: number;
+  readonly wx: number;
+  readonly wy: number;
+  /** Workgroups along one replica row (partials per replica and step). */
+  readonly nwg: number;
+  readonly chunks: readonly Chunk[];
+  /** Bytes of the largest binding used. */
+  readonly maxBinding: number;
+}
+
+const nextPow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+/**
+ * Splits R x d into chunks whose buffers fit one binding (maxStorageBufferBindingSize, or the
+ * override): whole rows when a row fits (replica chunks), else coordinate ranges that are a
+ * multiple of the workgroup width (and of the 256-byte offset alignment of the shared problem
+ * buffers). Dispatch sizes stay within maxComputeWorkgroupsPerDimension.
+ */
+export function planLayout(d: number, R: number, limits: Pick<GpuLimits, 'maxStorageBufferBindingSize' | 'maxComputeWorkgroupsPerDimension'>, maxBindingBytes = Infinity): GpuLayout {
+  const dq = Math.ceil(d / 4);
+  const maxBind = Math.floor(Math.min(limits.maxStorageBufferBindingSize, maxBindingBytes) / 256) * 256;
+  const maxGroups = limits.maxComputeWorkgroupsPerDimension;
+  // the shared problem buffer holds 32 bytes per quad (diag, center)
+  const wholeRow = dq * 32 <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
+  const wx = wholeRow ? Math.min(STEP_THREADS, nextPow2(dq)) : STEP_THREADS;
+  const wy = STEP_THREADS / wx;
+  let Qc = dq;
+  if (!wholeRow) {
+    const unit = Math.max(wx, 16);
+    Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor((maxGroups * wx) / unit)) * unit;
+    if (Qc <= 0) throw new UserInputError('maxBindingBytes', `must allow at least ${32 * unit} bytes per binding`, `got ${maxBind}`);
+  }
+  const Rc = Math.min(R, Math.max(1, Math.floor(maxBind / (Qc * 16))), maxGroups * wy);
+  const chunks: Chunk[] = [];
+  for (let r0 = 0; r0 < R; r0 += Rc) {
+    for (let q0 = 0; q0 < dq; q0 += Qc) {
+      chunks.push({ r0, rows: Math.min(Rc, R - r0), q0, quads: Math.min(Qc, dq - q0), wgx0: q0 / wx });
+    }
+  }
+  return { dq, wx, wy, nwg: Math.ceil(dq / wx), chunks, maxBinding: maxBind };
+}
+
+const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+
+/**
+ * The GPU engine: same semantics as runCpu (src/engine/cpu.ts) in float32 on a WebGPU device.
+ *
+ * Per step t < T, replica r: g_t = grad f(x_t) + sigma (.) (1/B) sum_b xi_{t,b} with xi from the
+ * shared Philox stream (so a CPU and a GPU run of one seed see the same noise), then the
+ * algorithm's map ops; metrics ||grad f(x_t)||_1, ||grad f(x_t)||_2 every step and f(x_t) - f* at
+ * checkpoints, reduced on the device and read back once at the end: the same checkpoints,
+ * avgG1/avgG2 (mean over t < T, compensated float32 sums), tauG1 with tau from drawTau, divergedAt,
+ * frozen and finalX (float32 values widened to float64).
+ *
+ * Float32 consequences (by design, documented for readers of results):
+ * - divergence is detected when the float32 metrics overflow (|.| > 3.4e38, or sum g^2 > 3.4e38),
+ *   earlier than float64 would;
+ * - a replica stops moving from the step after its divergence is recorded, and the records are
+ *   reduced every `reduceEvery` steps, so a diverged replica's finalX may be up to that many
+ *   steps past divergedAt (the CPU engine returns x at divergedAt); metrics are unaffected;
+ * - `frozen` counts float32 coordinates that did not change in the last step: an update below
+ *   half an ulp of x_i rounds away, which float64 would still register.
+ *
+ * Supported: programs of server-scope map ops (sgd, sgd-momentum, signsgd, minibatch-signsgd,
+ * signum, and any other such program) on problems with `separableQuadratic`, with any noise model
+ * that has a WGSL transform (noise.wgsl.ts), any number of workers averaged into the server
+ * gradient. Other runs throw a UserInputError naming what is missing (gpuSupport()).
+ *
+ * Errors: unsupported runs, a missing adapter, and runs needing more device memory than the
+ * budget (or failing allocation) throw UserInputError before any kernel runs.
+ */
+export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): Promise<RunResult> {
+  validateRunSpec(spec);
+  const started = performance.now();
+  const { algorithm: def, problem, T, replicas: R, seed } = spec;
+  const n = spec.workers;
+  const d = problem.d;
+  const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous: problem.workers > 1 });
+  if (!support.supported) {
+    throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
+  }
+  const noise: WgslNoise | null = spec.noise ? wgslNoiseFor(spec.noise.model) : null;
+  const hyper = resolveHyper(def, spec.hyper);
+  const hyperNames = allHypers(def).map((h) => h.name);
+
+  let gpu = options.gpu;
+  if (!gpu) {
+    const a = await requestGpu();
+    if (!a.ok) throw new UserInputError('engine', 'webgpu needs a WebGPU adapter', a.reason);
+    gpu = a.gpu;
+  }
+  const device = gpu.device;
+  const sq = problem.separableQuadratic!;
+  const x0 = spec.x0 ?? problem.x0();
+  const fStar = problem.constants.fStar ?? 0;
+  const fOffset = problem.f(sq.center) - fStar;
+  checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
+
+  // ---- layout, sizes, memory budget
+  const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes);
+  const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
+  const kernel: StepKernel = generateStepKernel({ def, hyperNames, noise, sigma: sigmaKind, workers: n, wx: layout.wx, wy: layout.wy });
+  const storageCount = 5 + kernel.vectors.length;
+  if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
+    throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
+  }
+  const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
+  const cpOfStep = new Map(checkpoints.map((t, i) => [t, i]));
+  const work = R * layout.dq;
+  const S = Math.max(1, Math.min(T + 1, options.stepsPerSubmission ?? Math.min(1024, Math.max(4, Math.floor(2 ** 26 / work)))));
+  const partialRow = R * layout.nwg * 16;
+  const partialBudget = Math.min(layout.maxBinding, 32 * 2 ** 20);
+  const K = Math.max(1, Math.min(S, options.reduceEvery ?? 32, Math.floor(partialBudget / partialRow)));
+  if (partialRow > layout.maxBinding) {
+    throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
+  }
+  const stateBytes = kernel.vectors.length * R * layout.dq * 16;
+  const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
+  const totalBytes =
+    stateBytes +
+    layout.dq * 32 +
+    (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
+    K * partialRow +
+    R * (STATUS_BYTES + 4 + 16 * Math.max(1, checkpoints.length)) +
+    (S + 1) * RECORD_STRIDE +
+    layout.dq * 16 + // x0 row used to initialise every replica
+    largestChunk; // staging for the readback of finalX
+  const budget = options.memoryLimitBytes ?? (await deviceMemoryBytes(gpu.info));
+  if (budget !== undefined && totalBytes > budget) {
+    throw new UserInputError(
+      'replicas x d',
+      `needs ${fmtBytes(totalBytes)} of device memory, more than the ${fmtBytes(budget)} available on ${gpu.info.name}`,
+      `replicas = ${R}, d = ${d}, ${kernel.vectors.length} state vectors of float32 (${kernel.vectors.join(', ')}); reduce replicas or d`,
+    );
+  }
+
+  // ---- pipelines
+  const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage'];
+  for (let i = 0; i < kernel.vectors.length; i++) stepBindings.push('storage');
+  const stepKernel = await computePipeline(gpu, kernel.wgsl, 'step', stepBindings);
+  const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames), 'reduce', [
+    'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
+  ]);
+
+  // ---- buffers (allocated under an out-of-memory error scope, before anything runs)
+  const buffers: GPUBuffer[] = [];
+  const track = (b: GPUBuffer) => (buffers.push(b), b);
+  try {
+    let state: GPUBuffer[][];
+    let prob: GPUBuffer, sigmaBuf: GPUBuffer, partials: GPUBuffer, status: GPUBuffer, tauBuf: GPUBuffer, curve: GPUBuffer, records: GPUBuffer, runUniform: GPUBuffer, x0Row: GPUBuffer;
+    let chunkUniforms: GPUBuffer[];
+    try {
+      await withErrorScopes(gpu, () => {
+        const dq = layout.dq;
+        const pd = new Float32Array(dq * 8);
+        for (let q = 0; q < dq; q++) {
+          for (let k = 0; k < 4; k++) {
+            const i = 4 * q + k;
+            if (i < d) {
+              pd[8 * q + k] = sq.diag[i];
+              pd[8 * q + 4 + k] = sq.center[i];
+            }
+          }
+        }
+        prob = track(storageBuffer(gpu!, pd, 'prob'));
+        const sv = new Float32Array(sigmaKind === 'vector' ? dq * 4 : 4);
+        if (sigmaKind === 'vector') sv.set(spec.noise!.sigma as Float64Array);
+        sigmaBuf = track(storageBuffer(gpu!, sv, 'sigma'));
+        partials = track(storageBuffer(gpu!, K * partialRow, 'partials'));
+        const st = new ArrayBuffer(R * STATUS_BYTES);
+        const sti = new Int32Array(st);
+        for (let r = 0; r < R; r++) sti[(r * STATUS_BYTES) / 4 + 5] = -1;
+        status = track(storageBuffer(gpu!, new Uint8Array(st), 'status'));
+        const tau = new Uint32Array(R);
+        for (let r = 0; r < R; r++) tau[r] = drawTau(seed, r, T);
+        tauBuf = track(storageBuffer(gpu!, tau, 'tau'));
+        curve = track(storageBuffer(gpu!, Math.max(1, checkpoints.length) * R * 16, 'curve'));
+        records = track(storageBuffer(gpu!, (S + 1) * RECORD_STRIDE, 'records'));
+        runUniform = track(device.createBuffer({ size: RUN_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
+        writeBuffer(gpu!, runUniform, 0, Uint32Array.from([R, layout.nwg, T, RECORD_STRIDE / 4, 0, 0, 0, 0]));
+        const row = new Float32Array(dq * 4);
+        row.set(x0);
+        x0Row = track(storageBuffer(gpu!, row, 'x0'));
+        state = layout.chunks.map((c) => kernel.vectors.map((v) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `${v}[${c.r0},${c.q0}]`))));
+        chunkUniforms = layout.chunks.map((c) => {
+          const u = track(device.createBuffer({ size: CHUNK_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
+          const w = new ArrayBuffer(CHUNK_BYTES);
+          const wu = new Uint32Array(w);
+          const wf = new Float32Array(w);
+          wu.set([c.r0, c.q0, c.rows, c.quads, c.wgx0, layout.nwg, R, d, seed >>> 0]);
+          wf[9] = spec.noise && typeof spec.noise.sigma === 'number' ? spec.noise.sigma : 0;
+          writeBuffer(gpu!, u, 0, new Uint8Array(w));
+          return u;
+        });
+        // every replica row of x starts at x0
+        const enc = device.createCommandEncoder();
+        layout.chunks.forEach((c, ci) => {
+          for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][0], rl * c.quads * 16, c.quads * 16);
+        });
+        device.queue.submit([enc.finish()]);
+      });
+    } catch (err) {
+      if (err instanceof GpuOutOfMemory) {
+        throw new UserInputError('replicas x d', `does not fit in device memory (${err.message})`, `replicas = ${R}, d = ${d}, about ${fmtBytes(totalBytes)} needed`);
+      }
+      throw err;
+    }
+
+    // ---- bind groups
+    const stepGroups = layout.chunks.map((c, ci) => {
+      const entries: GPUBindGroupEntry[] = [
+        { binding: 0, resource: { buffer: records!, offset: 0, size: RECORD_STRIDE } },
+        { binding: 1, resource: { buffer: chunkUniforms![ci] } },
+        { binding: 2, resource: { buffer: status! } },
+        { binding: 3, resource: { buffer: partials! } },
+        { binding: 4, resource: { buffer: prob!, offset: c.q0 * 32, size: c.quads * 32 } },
+        { binding: 5, resource: sigmaKind === 'vector' ? { buffer: sigmaBuf!, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: sigmaBuf! } },
+        ...kernel.vectors.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: state![ci][k] } })),
+      ];
+      return device.createBindGroup({ layout: stepKernel.layout, entries });
+    });
+    const reduceGroup = device.createBindGroup({
+      layout: reduceKernel.layout,
+      entries: [
+        { binding: 0, resource: { buffer: records!, offset: 0, size: RECORD_STRIDE } },
+        { binding: 1, resource: { buffer: records! } },
+        { binding: 2, resource: { buffer: runUniform! } },
+        { binding: 3, resource: { buffer: partials! } },
+        { binding: 4, resource: { buffer: status! } },
+        { binding: 5, resource: { buffer: tauBuf! } },
+        { binding: 6, resource: { buffer: curve! } },
+      ],
+    });
+
+    // ---- the steps: records on the host, many steps per submission
+    const recBytes = new ArrayBuffer((S + 1) * RECORD_STRIDE);
+    const ru = new Uint32Array(recBytes);
+    const ri = new Int32Array(recBytes);
+    const rf = new Float32Array(recBytes);
+    const W = RECORD_STRIDE / 4;
+    const F = Object.fromEntries(RECORD_HEADER.map((h, i) => [h, i])) as Record<(typeof RECORD_HEADER)[number], number>;
+    const hyperVals: Record<string, number> = {};
+    const reduceX = Math.min(R, 65535);
+    const reduceY = Math.ceil(R / 65535);
+    let inflight: Promise<undefined> | null = null;
+    for (let base = 0; base <= T; base += S) {
+      const count = Math.min(S, T + 1 - base);
+      ru.fill(0);
+      let groupStart = 0;
+      for (let k = 0; k < count; k++) {
+        const t = base + k;
+        const o = k * W;
+        const update = t < T;
+        if (update) {
+          evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
+          if (hyperVals.batch > MAX_BATCH) throw new UserInputError(`${def.id}.batch`, `must be <= ${MAX_BATCH} (the lane word holds 16 bits of draw index)`, `got ${hyperVals.batch} at t = ${t}`);
+        }
+        const slot = k - groupStart;
+        const closes = slot === K - 1 || k === count - 1;
+        ru[o + F.t] = t;
+        ru[o + F.update] = update ? 1 : 0;
+        ru[o + F.batch] = update ? hyperVals.batch : 1;
+        ru[o + F.slot] = slot;
+        ri[o + F.cp] = cpOfStep.get(t) ?? -1;
+        ru[o + F.rfirst] = groupStart;
+        ru[o + F.rcount] = closes ? slot + 1 : 0;
+        ru[o + F.last] = t === T - 1 ? 1 : 0;
+        rf[o + F.first] = t === 0 ? 1 : 0;
+        rf[o + F.T] = T;
+        rf[o + F.d] = d;
+        rf[o + F.n] = n;
+        hyperNames.forEach((h, i) => (rf[o + RECORD_HEADER.length + i] = update ? hyperVals[h] : 0));
+        if (closes) groupStart = k + 1;
+      }
+      writeBuffer(gpu, records!, 0, new Uint8Array(recBytes, 0, count * RECORD_STRIDE));
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      for (let k = 0; k < count; k++) {
+        const off = k * RECORD_STRIDE;
+        pass.setPipeline(stepKernel.pipeline);
+        layout.chunks.forEach((c, ci) => {
+          pass.setBindGroup(0, stepGroups[ci], [off]);
+          pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
+        });
+        if (ru[k * W + F.rcount] > 0) {
+          pass.setPipeline(reduceKernel.pipeline);
+          pass.setBindGroup(0, reduceGroup, [off]);
+          pass.dispatchWorkgroups(reduceX, reduceY);
+        }
+      }
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      const done = device.queue.onSubmittedWorkDone();
+      if (inflight) await inflight;
+      inflight = done;
+    }
+    if (inflight) await inflight;
+
+    // ---- read back once
+    const stBuf = await readBuffer(gpu, status!);
+    const stF = new Float32Array(stBuf);
+    const stI = new Int32Array(stBuf);
+    const stU = new Uint32Array(stBuf);
+    const cv = new Float32Array(await readBuffer(gpu, curve!));
+    const finalX = new Float64Array(R * d);
+    for (let ci = 0; ci < layout.chunks.length; ci++) {
+      const c = layout.chunks[ci];
+      const xs = new Float32Array(await readBuffer(gpu, state![ci][0]));
+      for (let rl = 0; rl < c.rows; rl++) {
+        const r = c.r0 + rl;
+        const from = rl * c.quads * 4;
+        const i0 = c.q0 * 4;
+        const len = Math.min(c.quads * 4, d - i0);
+        for (let i = 0; i < len; i++) finalX[r * d + i0 + i] = xs[from + i];
+      }
+    }
+    const avgG1 = new Float64Array(R);
+    const avgG2 = new Float64Array(R);
+    const tauG1 = new Float64Array(R);
+    const tauArr = new Int32Array(R);
+    const divergedAt = new Int32Array(R);
+    const frozen = new Int32Array(R);
+    const curveOut: IterateMetrics[] = checkpoints.map((_, k) => {
+      const m = { fGap: new Float64Array(R), g1: new Float64Array(R), g2: new Float64Array(R) };
+      for (let r = 0; r < R; r++) {
+        const o = (k * R + r) * 4;
+        m.fGap[r] = fOffset + cv[o];
+        m.g1[r] = cv[o + 1];
+        m.g2[r] = cv[o + 2];
+      }
+      return m;
+    });
+    const SW = STATUS_BYTES / 4;
+    for (let r = 0; r < R; r++) {
+      const o = r * SW;
+      const div = stI[o + 5];
+      tauArr[r] = drawTau(seed, r, T);
+      divergedAt[r] = div;
+      tauG1[r] = stF[o + 4];
+      if (div >= 0) {
+        avgG1[r] = Number.NaN;
+        avgG2[r] = Number.NaN;
+        if (tauArr[r] >= div) tauG1[r] = Number.NaN;
+        checkpoints.forEach((t, k) => {
+          if (t >= div) {
+            curveOut[k].fGap[r] = Number.NaN;
+            curveOut[k].g1[r] = Number.NaN;
+            curveOut[k].g2[r] = Number.NaN;
+          }
+        });
+      } else {
+        avgG1[r] = (stF[o] + stF[o + 1]) / T;
+        avgG2[r] = (stF[o + 2] + stF[o + 3]) / T;
+        frozen[r] = stU[o + 6];
+      }
+    }
+    return {
+      engine: 'webgpu',
+      checkpoints,
+      curve: curveOut,
+      avgG1,
+      avgG2,
+      tauG1,
+      tau: tauArr,
+      divergedAt,
+      frozen,
+      finalX,
+      wallMs: performance.now() - started,
+    };
+  } finally {
+    for (const b of buffers) b.destroy();
+  }
+}
+
+/**
+ * The fused kernel computes f(x) - f(c) as 1/2 sum_i diag_i (x_i - c_i)^2 (exact for a quadratic
+ * whose gradient is diag (.) (x - c)); this checks the problem's f agrees at x0 in float64, so a
+ * wrong `separableQuadratic` declaration is caught instead of silently giving wrong f values.
+ */
+function checkQuadraticDeclaration(id: string, f: (x: Float64Array) => number, diag: Float64Array, c: Float64Array, x0: Float64Array): void {
+  const fc = f(c);
+  const fx = f(x0);
+  let q = 0;
+  let scale = Math.abs(fc) + Math.abs(fx);
+  for (let i = 0; i < diag.length; i++) {
+    const term = 0.5 * diag[i] * (x0[i] - c[i]) ** 2;
+    q += term;
+    scale += Math.abs(term);
+  }
+  // float64 sums of d terms: relative error below d * 2^-52 of the absolute terms
+  const tol = (diag.length + 4) * 2 ** -52 * scale * 4 + Number.MIN_VALUE;
+  if (!(Math.abs(fx - (fc + q)) <= tol)) {
+    throw new Error(`problem ${id}: f(x0) = ${fx} but its separableQuadratic declaration gives f(c) + 1/2 sum diag (x0 - c)^2 = ${fc + q}`);
+  }
+}
+
+/**
+ * Sequential float32 additions a metric sum goes through on the device for this layout: the
+ * 4-lane dot (3), the workgroup tree (log2 wx), the reduce kernel's strided accumulation
+ * (ceil(nwg / 64)) and its 64-lane tree (6). A sum of nonnegative terms rounded through k levels
+ * is within k u of the exact sum (first order), which the differential tests use.
+ */
+export function metricSumLevels(layout: Pick<GpuLayout, 'wx' | 'nwg'>): number {
+  return 3 + Math.log2(layout.wx) + Math.ceil(layout.nwg / REDUCE_THREADS) + Math.log2(REDUCE_THREADS);
+}
