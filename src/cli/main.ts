@@ -217,8 +217,26 @@ export function program(): Command {
     .option('--reports <dir>', 'report directory', 'reports')
     .action(async (o: { profile: ProfileName; reports: string }) => {
       const rates = await ratesCommand({ profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json') });
-      const lines = ['# signcheck summary', '', '## Rate theorems', '', '| theorem | verdict |', '|---|---|'];
-      for (const { th, summary } of rates.summaries) lines.push(`| ${th.id} | ${theoremOutcome(th, summary).verdict} |`);
+      const lines = [
+        '# signcheck summary',
+        '',
+        `Profile ${o.profile}, engine cpu. Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas; details in rates.md.`,
+        '',
+        '## Rate theorems',
+        '',
+        '| theorem | kind | variable | empirical slope | 95% CI | bound slope | verdict | replicas |',
+        '|---|---|---|---|---|---|---|---|',
+      ];
+      for (const { th, summary } of rates.summaries) {
+        const outcome = theoremOutcome(th, summary).verdict;
+        for (const s of summary.series) {
+          const fits = s.fit?.variables ?? [];
+          if (fits.length === 0) lines.push(`| ${th.id} | ${th.kind} | - | - | - | - | ${outcome} | ${s.replicas} |`);
+          for (const v of fits) {
+            lines.push(`| ${th.id} | ${th.kind} | ${v.variable} | ${v.slope.toFixed(3)} | [${v.ci[0].toFixed(3)}, ${v.ci[1].toFixed(3)}] | ${v.boundSlope.toFixed(3)} | ${th.kind === 'negative' ? outcome : v.verdict} | ${s.replicas} |`);
+          }
+        }
+      }
       writeFileAtomic(path.join(o.reports, 'summary.md'), `${lines.join('\n')}\n`);
       out(`wrote ${path.join(o.reports, 'summary.md')}`);
       process.exitCode = rates.ok ? EXIT.ok : EXIT.failed;
