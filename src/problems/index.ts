@@ -40,6 +40,9 @@ export { illConditionedSpectrum, powerLawSpectrum, sparseSpectrum, uniformSpectr
  * | logistic-regression | L2 logistic on a LIBSVM data set | L, Lvec, Linf, (L, 0), mu, f* (Newton) |
  * | mushroom | the P0 mushroom set-up | same, plus the paper's quoted values |
  * | logistic-synthetic | L2 logistic on Gaussian data | same |
+ *
+ * Typed as ProblemFamily<any> because each family takes its own parameter interface; createProblem
+ * passes a loosely typed bag that every family validates at run time.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const problemFamilies = new Registry<ProblemFamily<any>>('problem');

@@ -171,7 +171,7 @@ describe('parseLibsvm properties', () => {
           }
         }
       }),
-      { numRuns: 400, seed: 4242 },
+      { numRuns: 250, seed: 4242 },
     );
   });
 });

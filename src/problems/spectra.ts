@@ -21,6 +21,7 @@ import {
  */
 export type SpectrumKind = 'uniform' | 'ill-conditioned' | 'power-law' | 'sparse' | 'custom';
 
+/** The accepted values of the `spectrum` parameter. */
 export const SPECTRUM_KINDS: readonly SpectrumKind[] = ['uniform', 'ill-conditioned', 'power-law', 'sparse', 'custom'];
 
 /** L_i = scale for every i. */
