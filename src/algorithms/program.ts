@@ -39,7 +39,22 @@ export interface ScalarOp {
   readonly assign: ReadonlyArray<readonly [string, string]>;
 }
 
-export type Op = MapOp | AggregateOp | ScalarOp;
+/**
+ * A second oracle call in the same step: the stochastic gradient at the server vector `at`, with the
+ * SAME draws (noise, minibatch) as this step's `g`, stored into `into`, a vector of g's scope
+ * (per worker when the program has worker ops, else the mean over the n workers, as for g). With
+ * at = x it reproduces g bit for bit. Costs one more gradient evaluation per worker (and per draw of
+ * the minibatch). Used by methods that need same-sample differences grad f(x_t; xi_t) -
+ * grad f(x_{t-1}; xi_t) (sample-wise smoothness estimates, e.g. stochastic ALIAS, P4 Thm 2).
+ * CPU engine only (the fused paths and the WGSL generator do not run it).
+ */
+export interface OracleOp {
+  readonly op: 'oracle';
+  readonly at: string;
+  readonly into: string;
+}
+
+export type Op = MapOp | AggregateOp | ScalarOp | OracleOp;
 
 /**
  * One step of an algorithm as data: declared state, per-step parameters and ops. The CPU engine
@@ -54,10 +69,17 @@ export interface StepProgram {
   /** Names of per-step hyperparameters (values come from schedules evaluated each step). */
   readonly params: readonly string[];
   readonly ops: readonly Op[];
+  /**
+   * The vector the algorithm outputs (default `x`): a declared server vector that the engine sets to
+   * x_0 at the start and at which it takes every metric (f - f*, gradient norms, final iterate).
+   * For methods whose output is not the point where gradients are taken, e.g. DoG's polynomial-decay
+   * average (Ivgi et al. 2023). Costs one more exact gradient per step (metrics only).
+   */
+  readonly output?: string;
 }
 
 /** Validation rule of a hyperparameter, checked on every value a schedule produces. */
-export type HyperRule = 'positive' | 'nonnegative' | 'unit-open-closed' | 'unit-closed-open' | 'integer>=1' | 'any';
+export type HyperRule = 'positive' | 'nonnegative' | 'unit-open-closed' | 'unit-closed-open' | 'integer>=1' | 'flag' | 'any';
 
 export const HYPER_RULE_TEXT: Record<HyperRule, string> = {
   positive: 'must be > 0',
@@ -65,6 +87,7 @@ export const HYPER_RULE_TEXT: Record<HyperRule, string> = {
   'unit-open-closed': 'must lie in (0, 1]',
   'unit-closed-open': 'must lie in [0, 1)',
   'integer>=1': 'must be an integer >= 1',
+  flag: 'must be 0 (off) or 1 (on)',
   any: 'must be finite',
 };
 
@@ -82,6 +105,8 @@ export function satisfiesRule(rule: HyperRule, v: number): boolean {
       return v >= 0 && v < 1;
     case 'integer>=1':
       return Number.isInteger(v) && v >= 1;
+    case 'flag':
+      return v === 0 || v === 1;
     case 'any':
       return true;
   }
@@ -171,6 +196,12 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
       if (vecScope.get(op.to) !== 'server') throw new Error(`${id}: aggregate writes ${op.to}, which is not a server vector`);
       continue;
     }
+    if (op.op === 'oracle') {
+      if (vecScope.get(op.at) !== 'server') throw new Error(`${id}: oracle reads the point ${op.at}, which is not a server vector`);
+      if (op.into === 'x' || op.into === 'g' || !p.vectors.some((v) => v.name === op.into)) throw new Error(`${id}: oracle writes ${op.into}, which is not a declared vector`);
+      if (vecScope.get(op.into) !== vecScope.get('g')) throw new Error(`${id}: oracle writes ${op.into}, which does not have g's scope (${vecScope.get('g')})`);
+      continue;
+    }
     const locals = new Set<string>();
     const inMap = op.op === 'map';
     for (const [target, src] of op.assign) {
@@ -193,6 +224,9 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
         }
       }
     }
+  }
+  if (p.output !== undefined && (p.output === 'x' || vecScope.get(p.output) !== 'server' || !p.vectors.some((v) => v.name === p.output))) {
+    throw new Error(`${id}: output ${p.output} is not a declared server vector`);
   }
   const readsFx = [...parsed.values()].some((e) => freeVariables(e).has('fx'));
   return { program: p, workerOps, parsed, readsFx };

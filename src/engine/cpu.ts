@@ -39,6 +39,22 @@ export interface CpuOptions {
    * keyed by the global replica index, so the union of the parts equals the whole run bit for bit.
    */
   readonly replicaRange?: readonly [number, number];
+  /**
+   * Called after the algorithm's ops of every step t < T with the replica's state (x then holds
+   * x_{t+1}): vectors, scalars and the step's parameters. For lemma checks along real runs and for
+   * experiments that read internal state (an adaptive step size). Must not modify the state.
+   * Setting it turns the fused path off.
+   */
+  readonly observe?: (step: ObservedStep) => void;
+}
+
+/** What {@link CpuOptions.observe} receives after step t of replica `replica`. */
+export interface ObservedStep {
+  readonly replica: number;
+  readonly t: number;
+  readonly V: Readonly<VecStore>;
+  readonly S: Readonly<ScalarStore>;
+  readonly P: Readonly<Record<string, number>>;
 }
 
 /**
@@ -53,7 +69,7 @@ export function drawTau(seed: number, replica: number, T: number): number {
 }
 
 interface CompiledOp {
-  kind: 'map' | 'scalar' | 'aggregate';
+  kind: 'map' | 'scalar' | 'aggregate' | 'oracle';
   scope: Scope;
   map?: CompiledMap;
   scalar?: CompiledScalar;
@@ -89,6 +105,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const ops: CompiledOp[] = prog.ops.map((op, k) => {
     if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(checked, op, vecScope, scalarScope, k) };
     if (op.op === 'scalar') return { kind: 'scalar', scope: op.scope, scalar: compileScalar(checked, op, scalarScope) };
+    if (op.op === 'oracle') return { kind: 'oracle', scope: vecScope.get('g')!, from: op.at, to: op.into };
     return { kind: 'aggregate', scope: 'server', from: op.from, to: op.to, agg: op.kind };
   });
   const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
@@ -115,7 +132,11 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const P: Record<string, number> = { T, d, n, t: 0, first: 1 };
   const sq = problem.separableQuadratic;
   const isGaussian = noise !== null && noise.model.samplesPerCall === 4 && noise.model.id === 'gaussian';
-  const fused = options.fused !== false && sq !== undefined && n === 1 && fusable(checked) ? compileFused(checked, isGaussian) : null;
+  const fused =
+    options.fused !== false && sq !== undefined && n === 1 && fusable(checked) && !prog.output && !options.observe ? compileFused(checked, isGaussian) : null;
+  // oracle ops re-use this step's draws: keep each worker's added noise (zeros without noise)
+  const noiseKeep = prog.ops.some((o) => o.op === 'oracle') ? new Float64Array(n * d) : null;
+  const oracleRow = noiseKeep ? new Float64Array(d) : null;
   const norms = new Float64Array(2);
   const hyperVals: Record<string, number> = {};
 
@@ -127,6 +148,9 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
     for (const s of prog.scalars) S[s.name] = new Float64Array(s.scope === 'worker' ? n : 1).fill(s.init);
     const x = V.x;
     x.set(spec.x0 ?? problem.x0());
+    // the algorithm's output point (program.output, default x): metrics are taken there
+    const xOut = prog.output ? V[prog.output] : x;
+    if (xOut !== x) xOut.set(x);
     const gRows = V.g; // worker-scope: n*d; server-scope: d (mean over workers)
     const gWorker = checked.workerOps ? null : n > 1 ? new Float64Array(d) : null;
     const tau = drawTau(seed, r, T);
@@ -139,7 +163,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       // exact gradient at x_t (mean over workers) for the metrics
       const atCheckpoint = cp < checkpoints.length && checkpoints[cp] === t;
       if (t === T) {
-        problem.grad(x, gExact);
+        problem.grad(xOut, gExact);
       } else if (fused) {
         evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
       } else {
@@ -164,12 +188,18 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
             const invB = 1 / B;
             if (sigmaVec) for (let i = 0; i < d; i++) row[i] += sigmaVec[i] * noiseSum[i] * invB;
             else for (let i = 0; i < d; i++) row[i] += sigmaScalar * noiseSum[i] * invB;
+            if (noiseKeep) {
+              const o = j * d;
+              if (sigmaVec) for (let i = 0; i < d; i++) noiseKeep[o + i] = sigmaVec[i] * noiseSum[i] * invB;
+              else for (let i = 0; i < d; i++) noiseKeep[o + i] = sigmaScalar * noiseSum[i] * invB;
+            }
           }
           if (gWorker) {
             if (j === 0) for (let i = 0; i < d; i++) gRows[i] = gWorker[i] / n;
             else for (let i = 0; i < d; i++) gRows[i] += gWorker[i] / n;
           }
         }
+        if (xOut !== x) problem.grad(xOut, gExact);
       }
       let n1 = 0;
       let n2 = 0;
@@ -209,7 +239,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
         break;
       }
       if (atCheckpoint && !stepDone) {
-        const f = problem.f(x);
+        const f = problem.f(xOut);
         curve[cp].fGap[ri] = f - fStar;
         curve[cp].g1[ri] = n1;
         curve[cp].g2[ri] = n2;
@@ -239,6 +269,18 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
         } else if (op.kind === 'scalar') {
           if (op.scope === 'worker') for (let j = 0; j < n; j++) op.scalar!(S, P, j);
           else op.scalar!(S, P, 0);
+        } else if (op.kind === 'oracle') {
+          // grad f_j at V[from] plus worker j's noise of this step (the same draws as g)
+          const at = V[op.from!];
+          const into = V[op.to!];
+          for (let j = 0; j < n; j++) {
+            problem.gradWorker(at, j, oracleRow!);
+            const o = j * d;
+            if (op.scope === 'worker') for (let i = 0; i < d; i++) into[o + i] = oracleRow![i] + noiseKeep![o + i];
+            else if (n === 1) for (let i = 0; i < d; i++) into[i] = oracleRow![i] + noiseKeep![i];
+            else if (j === 0) for (let i = 0; i < d; i++) into[i] = (oracleRow![i] + noiseKeep![o + i]) / n;
+            else for (let i = 0; i < d; i++) into[i] += (oracleRow![i] + noiseKeep![o + i]) / n;
+          }
         } else {
           const from = V[op.from!];
           const to = V[op.to!];
@@ -251,6 +293,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
           else for (let i = 0; i < d; i++) to[i] = Math.sign(to[i]);
         }
       }
+      options.observe?.({ replica: r, t, V, S, P });
     }
     if (diverged >= 0) {
       divergedAt[ri] = diverged;
@@ -269,7 +312,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       for (let i = 0; i < d; i++) if (x[i] === xPrev[i]) fz++;
       frozen[ri] = fz;
     }
-    finalX.set(x, ri * d);
+    finalX.set(xOut, ri * d);
   }
   return {
     engine: 'cpu',
