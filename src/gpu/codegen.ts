@@ -88,8 +88,10 @@ export interface StepKernelConfig {
 /** The generated kernel and the state vectors it binds (x first). */
 export interface StepKernel {
   readonly wgsl: string;
-  /** Stored state vectors in binding order: 'x' then the program's vectors that ops touch. */
+  /** Stored state vectors in binding order: 'x' then the program's vectors that ops touch (each loaded once per step). */
   readonly vectors: readonly string[];
+  /** The vectors the kernel writes back each step. */
+  readonly written: readonly string[];
   readonly bindings: { readonly record: 0; readonly chunk: 1; readonly status: 2; readonly partials: 3; readonly prob: 4; readonly sigma: 5; readonly firstVector: number };
 }
 
@@ -263,7 +265,7 @@ ${stores.join('\n')}
   }
 }
 `;
-  return { wgsl, vectors, bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, firstVector } };
+  return { wgsl, vectors, written: vectors.filter((v) => written.has(v)), bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, firstVector } };
 }
 
 /** Bytes of the reduce kernel's Run uniform. */

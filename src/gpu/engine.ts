@@ -2,7 +2,7 @@
 import { allHypers } from '../algorithms/program.ts';
 import { UserInputError } from '../core/errors.ts';
 import { drawTau, validateRunSpec } from '../engine/cpu.ts';
-import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
+import { evaluateHyper, resolveHyper, type ResolvedHyper } from '../engine/hyper.ts';
 import type { IterateMetrics, RunResult, RunSpec } from '../engine/types.ts';
 import { MAX_BATCH } from '../rng/streams.ts';
 import {
@@ -123,87 +123,149 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * budget (or failing allocation) throw UserInputError before any kernel runs.
  */
 export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): Promise<RunResult> {
-  validateRunSpec(spec);
-  const started = performance.now();
-  const { algorithm: def, problem, T, replicas: R, seed } = spec;
-  const n = spec.workers;
-  const d = problem.d;
-  const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous: problem.workers > 1 });
-  if (!support.supported) {
-    throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
-  }
-  const noise: WgslNoise | null = spec.noise ? wgslNoiseFor(spec.noise.model) : null;
-  const hyper = resolveHyper(def, spec.hyper);
-  const hyperNames = allHypers(def).map((h) => h.name);
-
-  let gpu = options.gpu;
-  if (!gpu) {
-    const a = await requestGpu();
-    if (!a.ok) throw new UserInputError('engine', 'webgpu needs a WebGPU adapter', a.reason);
-    gpu = a.gpu;
-  }
-  const device = gpu.device;
-  const sq = problem.separableQuadratic!;
-  const x0 = spec.x0 ?? problem.x0();
-  const fStar = problem.constants.fStar ?? 0;
-  const fOffset = problem.f(sq.center) - fStar;
-  checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
-
-  // ---- layout, sizes, memory budget
-  const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes);
-  const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
-  const kernel: StepKernel = generateStepKernel({ def, hyperNames, noise, sigma: sigmaKind, workers: n, wx: layout.wx, wy: layout.wy });
-  const storageCount = 5 + kernel.vectors.length;
-  if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
-    throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
-  }
-  const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
-  const cpOfStep = new Map(checkpoints.map((t, i) => [t, i]));
-  const work = R * layout.dq;
-  const S = Math.max(1, Math.min(T + 1, options.stepsPerSubmission ?? Math.min(1024, Math.max(4, Math.floor(2 ** 26 / work)))));
-  const partialRow = R * layout.nwg * 16;
-  const partialBudget = Math.min(layout.maxBinding, 32 * 2 ** 20);
-  const K = Math.max(1, Math.min(S, options.reduceEvery ?? 32, Math.floor(partialBudget / partialRow)));
-  if (partialRow > layout.maxBinding) {
-    throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
-  }
-  const stateBytes = kernel.vectors.length * R * layout.dq * 16;
-  const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
-  const totalBytes =
-    stateBytes +
-    layout.dq * 32 +
-    (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
-    K * partialRow +
-    R * (STATUS_BYTES + 4 + 16 * Math.max(1, checkpoints.length)) +
-    (S + 1) * RECORD_STRIDE +
-    layout.dq * 16 + // x0 row used to initialise every replica
-    largestChunk; // staging for the readback of finalX
-  const budget = options.memoryLimitBytes ?? (await deviceMemoryBytes(gpu.info));
-  if (budget !== undefined && totalBytes > budget) {
-    throw new UserInputError(
-      'replicas x d',
-      `needs ${fmtBytes(totalBytes)} of device memory, more than the ${fmtBytes(budget)} available on ${gpu.info.name}`,
-      `replicas = ${R}, d = ${d}, ${kernel.vectors.length} state vectors of float32 (${kernel.vectors.join(', ')}); reduce replicas or d`,
-    );
-  }
-
-  // ---- pipelines
-  const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage'];
-  for (let i = 0; i < kernel.vectors.length; i++) stepBindings.push('storage');
-  const stepKernel = await computePipeline(gpu, kernel.wgsl, 'step', stepBindings);
-  const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames), 'reduce', [
-    'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
-  ]);
-
-  // ---- buffers (allocated under an out-of-memory error scope, before anything runs)
-  const buffers: GPUBuffer[] = [];
-  const track = (b: GPUBuffer) => (buffers.push(b), b);
+  const run = await WebGpuRun.create(spec, options);
   try {
-    let state: GPUBuffer[][];
-    let prob: GPUBuffer, sigmaBuf: GPUBuffer, partials: GPUBuffer, status: GPUBuffer, tauBuf: GPUBuffer, curve: GPUBuffer, records: GPUBuffer, runUniform: GPUBuffer, x0Row: GPUBuffer;
-    let chunkUniforms: GPUBuffer[];
+    return await run.finish();
+  } finally {
+    run.destroy();
+  }
+}
+
+interface Buffers {
+  state: GPUBuffer[][];
+  prob: GPUBuffer;
+  sigma: GPUBuffer;
+  partials: GPUBuffer;
+  status: GPUBuffer;
+  tau: GPUBuffer;
+  curve: GPUBuffer;
+  records: GPUBuffer;
+  run: GPUBuffer;
+  x0Row: GPUBuffer;
+  chunk: GPUBuffer[];
+}
+
+/**
+ * One WebGPU run as a session: {@link WebGpuRun.create} validates, plans, checks the memory
+ * budget, compiles and uploads (nothing runs yet); {@link advance} encodes and submits steps
+ * (many per submission, at most two submissions in flight); {@link finish} runs the remaining
+ * steps and reads the results back once. {@link runWebGpu} is create + finish; the benchmark
+ * uses advance + {@link sync} to time steps alone.
+ */
+export class WebGpuRun {
+  /** Steps 0..T are passes of the step kernel (pass T only measures x_T). */
+  private next = 0;
+  private inflight: Promise<undefined> | null = null;
+  private readonly started: number;
+  private destroyed = false;
+  private readonly recBytes: ArrayBuffer;
+  private readonly F: Record<(typeof RECORD_HEADER)[number], number>;
+  private readonly hyperVals: Record<string, number> = {};
+
+  private constructor(
+    readonly spec: RunSpec,
+    readonly gpu: GpuContext,
+    readonly layout: GpuLayout,
+    readonly kernel: StepKernel,
+    /** Steps per submission and steps per reduce dispatch. */
+    readonly stepsPerSubmission: number,
+    readonly reduceEvery: number,
+    private readonly hyper: ResolvedHyper,
+    private readonly hyperNames: readonly string[],
+    private readonly checkpoints: readonly number[],
+    private readonly fOffset: number,
+    private readonly bufs: Buffers,
+    private readonly allBuffers: GPUBuffer[],
+    private readonly stepPipeline: GPUComputePipeline,
+    private readonly reducePipeline: GPUComputePipeline,
+    private readonly stepGroups: GPUBindGroup[],
+    private readonly reduceGroup: GPUBindGroup,
+    started: number,
+  ) {
+    this.started = started;
+    this.recBytes = new ArrayBuffer((stepsPerSubmission + 1) * RECORD_STRIDE);
+    this.F = Object.fromEntries(RECORD_HEADER.map((h, i) => [h, i])) as Record<(typeof RECORD_HEADER)[number], number>;
+  }
+
+  /** Validates, plans and allocates a run (see runWebGpu for the errors it throws). */
+  static async create(spec: RunSpec, options: WebGpuRunOptions = {}): Promise<WebGpuRun> {
+    validateRunSpec(spec);
+    const started = performance.now();
+    const { algorithm: def, problem, T, replicas: R, seed } = spec;
+    const n = spec.workers;
+    const d = problem.d;
+    const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous: problem.workers > 1 });
+    if (!support.supported) {
+      throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
+    }
+    const noise: WgslNoise | null = spec.noise ? wgslNoiseFor(spec.noise.model) : null;
+    const hyper = resolveHyper(def, spec.hyper);
+    const hyperNames = allHypers(def).map((h) => h.name);
+
+    let gpu = options.gpu;
+    if (!gpu) {
+      const a = await requestGpu();
+      if (!a.ok) throw new UserInputError('engine', 'webgpu needs a WebGPU adapter', a.reason);
+      gpu = a.gpu;
+    }
+    const device = gpu.device;
+    const sq = problem.separableQuadratic!;
+    const x0 = spec.x0 ?? problem.x0();
+    const fStar = problem.constants.fStar ?? 0;
+    const fOffset = problem.f(sq.center) - fStar;
+    checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
+
+    // ---- layout, sizes, memory budget
+    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes);
+    const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
+    const kernel: StepKernel = generateStepKernel({ def, hyperNames, noise, sigma: sigmaKind, workers: n, wx: layout.wx, wy: layout.wy });
+    const storageCount = 5 + kernel.vectors.length;
+    if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
+      throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
+    }
+    const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
+    const work = R * layout.dq;
+    const S = Math.max(1, Math.min(T + 1, options.stepsPerSubmission ?? Math.min(1024, Math.max(4, Math.floor(2 ** 26 / work)))));
+    const partialRow = R * layout.nwg * 16;
+    const partialBudget = Math.min(layout.maxBinding, 32 * 2 ** 20);
+    const K = Math.max(1, Math.min(S, options.reduceEvery ?? 32, Math.floor(partialBudget / partialRow)));
+    if (partialRow > layout.maxBinding) {
+      throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
+    }
+    const stateBytes = kernel.vectors.length * R * layout.dq * 16;
+    const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
+    const totalBytes =
+      stateBytes +
+      layout.dq * 32 +
+      (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
+      K * partialRow +
+      R * (STATUS_BYTES + 4 + 16 * Math.max(1, checkpoints.length)) +
+      (S + 1) * RECORD_STRIDE +
+      layout.dq * 16 + // x0 row used to initialise every replica
+      largestChunk; // staging for the readback of finalX
+    const budget = options.memoryLimitBytes ?? (await deviceMemoryBytes(gpu.info));
+    if (budget !== undefined && totalBytes > budget) {
+      throw new UserInputError(
+        'replicas x d',
+        `needs ${fmtBytes(totalBytes)} of device memory, more than the ${fmtBytes(budget)} available on ${gpu.info.name}`,
+        `replicas = ${R}, d = ${d}, ${kernel.vectors.length} state vectors of float32 (${kernel.vectors.join(', ')}); reduce replicas or d`,
+      );
+    }
+
+    // ---- pipelines
+    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage'];
+    for (let i = 0; i < kernel.vectors.length; i++) stepBindings.push('storage');
+    const stepKernel = await computePipeline(gpu, kernel.wgsl, 'step', stepBindings);
+    const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames), 'reduce', [
+      'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
+    ]);
+
+    // ---- buffers (allocated under an out-of-memory error scope, before anything runs)
+    const all: GPUBuffer[] = [];
+    const track = (b: GPUBuffer) => (all.push(b), b);
+    let bufs: Buffers;
     try {
-      await withErrorScopes(gpu, () => {
+      bufs = await withErrorScopes(gpu, () => {
         const dq = layout.dq;
         const pd = new Float32Array(dq * 8);
         for (let q = 0; q < dq; q++) {
@@ -215,27 +277,27 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
             }
           }
         }
-        prob = track(storageBuffer(gpu!, pd, 'prob'));
+        const prob = track(storageBuffer(gpu!, pd, 'prob'));
         const sv = new Float32Array(sigmaKind === 'vector' ? dq * 4 : 4);
         if (sigmaKind === 'vector') sv.set(spec.noise!.sigma as Float64Array);
-        sigmaBuf = track(storageBuffer(gpu!, sv, 'sigma'));
-        partials = track(storageBuffer(gpu!, K * partialRow, 'partials'));
+        const sigma = track(storageBuffer(gpu!, sv, 'sigma'));
+        const partials = track(storageBuffer(gpu!, K * partialRow, 'partials'));
         const st = new ArrayBuffer(R * STATUS_BYTES);
         const sti = new Int32Array(st);
         for (let r = 0; r < R; r++) sti[(r * STATUS_BYTES) / 4 + 5] = -1;
-        status = track(storageBuffer(gpu!, new Uint8Array(st), 'status'));
-        const tau = new Uint32Array(R);
-        for (let r = 0; r < R; r++) tau[r] = drawTau(seed, r, T);
-        tauBuf = track(storageBuffer(gpu!, tau, 'tau'));
-        curve = track(storageBuffer(gpu!, Math.max(1, checkpoints.length) * R * 16, 'curve'));
-        records = track(storageBuffer(gpu!, (S + 1) * RECORD_STRIDE, 'records'));
-        runUniform = track(device.createBuffer({ size: RUN_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
-        writeBuffer(gpu!, runUniform, 0, Uint32Array.from([R, layout.nwg, T, RECORD_STRIDE / 4, 0, 0, 0, 0]));
+        const status = track(storageBuffer(gpu!, new Uint8Array(st), 'status'));
+        const tauv = new Uint32Array(R);
+        for (let r = 0; r < R; r++) tauv[r] = drawTau(seed, r, T);
+        const tau = track(storageBuffer(gpu!, tauv, 'tau'));
+        const curve = track(storageBuffer(gpu!, Math.max(1, checkpoints.length) * R * 16, 'curve'));
+        const records = track(storageBuffer(gpu!, (S + 1) * RECORD_STRIDE, 'records'));
+        const run = track(device.createBuffer({ size: RUN_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
+        writeBuffer(gpu!, run, 0, Uint32Array.from([R, layout.nwg, T, RECORD_STRIDE / 4, 0, 0, 0, 0]));
         const row = new Float32Array(dq * 4);
         row.set(x0);
-        x0Row = track(storageBuffer(gpu!, row, 'x0'));
-        state = layout.chunks.map((c) => kernel.vectors.map((v) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `${v}[${c.r0},${c.q0}]`))));
-        chunkUniforms = layout.chunks.map((c) => {
+        const x0Row = track(storageBuffer(gpu!, row, 'x0'));
+        const state = layout.chunks.map((c) => kernel.vectors.map((v) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `${v}[${c.r0},${c.q0}]`))));
+        const chunk = layout.chunks.map((c) => {
           const u = track(device.createBuffer({ size: CHUNK_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
           const w = new ArrayBuffer(CHUNK_BYTES);
           const wu = new Uint32Array(w);
@@ -251,8 +313,10 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
           for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][0], rl * c.quads * 16, c.quads * 16);
         });
         device.queue.submit([enc.finish()]);
+        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk };
       });
     } catch (err) {
+      for (const b of all) b.destroy();
       if (err instanceof GpuOutOfMemory) {
         throw new UserInputError('replicas x d', `does not fit in device memory (${err.message})`, `replicas = ${R}, d = ${d}, about ${fmtBytes(totalBytes)} needed`);
       }
@@ -262,42 +326,61 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
     // ---- bind groups
     const stepGroups = layout.chunks.map((c, ci) => {
       const entries: GPUBindGroupEntry[] = [
-        { binding: 0, resource: { buffer: records!, offset: 0, size: RECORD_STRIDE } },
-        { binding: 1, resource: { buffer: chunkUniforms![ci] } },
-        { binding: 2, resource: { buffer: status! } },
-        { binding: 3, resource: { buffer: partials! } },
-        { binding: 4, resource: { buffer: prob!, offset: c.q0 * 32, size: c.quads * 32 } },
-        { binding: 5, resource: sigmaKind === 'vector' ? { buffer: sigmaBuf!, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: sigmaBuf! } },
-        ...kernel.vectors.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: state![ci][k] } })),
+        { binding: 0, resource: { buffer: bufs.records, offset: 0, size: RECORD_STRIDE } },
+        { binding: 1, resource: { buffer: bufs.chunk[ci] } },
+        { binding: 2, resource: { buffer: bufs.status } },
+        { binding: 3, resource: { buffer: bufs.partials } },
+        { binding: 4, resource: { buffer: bufs.prob, offset: c.q0 * 32, size: c.quads * 32 } },
+        { binding: 5, resource: sigmaKind === 'vector' ? { buffer: bufs.sigma, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: bufs.sigma } },
+        ...kernel.vectors.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
       ];
       return device.createBindGroup({ layout: stepKernel.layout, entries });
     });
     const reduceGroup = device.createBindGroup({
       layout: reduceKernel.layout,
       entries: [
-        { binding: 0, resource: { buffer: records!, offset: 0, size: RECORD_STRIDE } },
-        { binding: 1, resource: { buffer: records! } },
-        { binding: 2, resource: { buffer: runUniform! } },
-        { binding: 3, resource: { buffer: partials! } },
-        { binding: 4, resource: { buffer: status! } },
-        { binding: 5, resource: { buffer: tauBuf! } },
-        { binding: 6, resource: { buffer: curve! } },
+        { binding: 0, resource: { buffer: bufs.records, offset: 0, size: RECORD_STRIDE } },
+        { binding: 1, resource: { buffer: bufs.records } },
+        { binding: 2, resource: { buffer: bufs.run } },
+        { binding: 3, resource: { buffer: bufs.partials } },
+        { binding: 4, resource: { buffer: bufs.status } },
+        { binding: 5, resource: { buffer: bufs.tau } },
+        { binding: 6, resource: { buffer: bufs.curve } },
       ],
     });
+    return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernel.pipeline, reduceKernel.pipeline, stepGroups, reduceGroup, started);
+  }
 
-    // ---- the steps: records on the host, many steps per submission
-    const recBytes = new ArrayBuffer((S + 1) * RECORD_STRIDE);
-    const ru = new Uint32Array(recBytes);
-    const ri = new Int32Array(recBytes);
-    const rf = new Float32Array(recBytes);
+  /** The next step pass to run (T + 1 when done). */
+  get step(): number {
+    return this.next;
+  }
+
+  /**
+   * Encodes and submits step passes next .. next + steps - 1 (capped at T), stepsPerSubmission per
+   * command submission, keeping at most two submissions in flight. Hyperparameters are evaluated
+   * on the host for each step (a UserInputError stops the run at the first invalid value).
+   */
+  async advance(steps: number): Promise<void> {
+    if (this.destroyed) throw new Error('this WebGpuRun was destroyed');
+    const { spec, layout, F } = this;
+    const { T, workers: n } = spec;
+    const d = spec.problem.d;
+    const R = spec.replicas;
+    const def = spec.algorithm;
+    const device = this.gpu.device;
+    const end = Math.min(T + 1, this.next + steps);
+    const cpOfStep = new Map(this.checkpoints.map((t, i) => [t, i]));
+    const ru = new Uint32Array(this.recBytes);
+    const ri = new Int32Array(this.recBytes);
+    const rf = new Float32Array(this.recBytes);
     const W = RECORD_STRIDE / 4;
-    const F = Object.fromEntries(RECORD_HEADER.map((h, i) => [h, i])) as Record<(typeof RECORD_HEADER)[number], number>;
-    const hyperVals: Record<string, number> = {};
+    const K = this.reduceEvery;
     const reduceX = Math.min(R, 65535);
     const reduceY = Math.ceil(R / 65535);
-    let inflight: Promise<undefined> | null = null;
-    for (let base = 0; base <= T; base += S) {
-      const count = Math.min(S, T + 1 - base);
+    while (this.next < end) {
+      const base = this.next;
+      const count = Math.min(this.stepsPerSubmission, end - base);
       ru.fill(0);
       let groupStart = 0;
       for (let k = 0; k < count; k++) {
@@ -305,14 +388,16 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
         const o = k * W;
         const update = t < T;
         if (update) {
-          evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
-          if (hyperVals.batch > MAX_BATCH) throw new UserInputError(`${def.id}.batch`, `must be <= ${MAX_BATCH} (the lane word holds 16 bits of draw index)`, `got ${hyperVals.batch} at t = ${t}`);
+          evaluateHyper(def, this.hyper, { t, T, d, n }, this.hyperVals);
+          if (this.hyperVals.batch > MAX_BATCH) {
+            throw new UserInputError(`${def.id}.batch`, `must be <= ${MAX_BATCH} (the lane word holds 16 bits of draw index)`, `got ${this.hyperVals.batch} at t = ${t}`);
+          }
         }
         const slot = k - groupStart;
         const closes = slot === K - 1 || k === count - 1;
         ru[o + F.t] = t;
         ru[o + F.update] = update ? 1 : 0;
-        ru[o + F.batch] = update ? hyperVals.batch : 1;
+        ru[o + F.batch] = update ? this.hyperVals.batch : 1;
         ru[o + F.slot] = slot;
         ri[o + F.cp] = cpOfStep.get(t) ?? -1;
         ru[o + F.rfirst] = groupStart;
@@ -322,43 +407,57 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
         rf[o + F.T] = T;
         rf[o + F.d] = d;
         rf[o + F.n] = n;
-        hyperNames.forEach((h, i) => (rf[o + RECORD_HEADER.length + i] = update ? hyperVals[h] : 0));
+        this.hyperNames.forEach((h, i) => (rf[o + RECORD_HEADER.length + i] = update ? this.hyperVals[h] : 0));
         if (closes) groupStart = k + 1;
       }
-      writeBuffer(gpu, records!, 0, new Uint8Array(recBytes, 0, count * RECORD_STRIDE));
+      writeBuffer(this.gpu, this.bufs.records, 0, new Uint8Array(this.recBytes, 0, count * RECORD_STRIDE));
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       for (let k = 0; k < count; k++) {
         const off = k * RECORD_STRIDE;
-        pass.setPipeline(stepKernel.pipeline);
+        pass.setPipeline(this.stepPipeline);
         layout.chunks.forEach((c, ci) => {
-          pass.setBindGroup(0, stepGroups[ci], [off]);
+          pass.setBindGroup(0, this.stepGroups[ci], [off]);
           pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
         });
         if (ru[k * W + F.rcount] > 0) {
-          pass.setPipeline(reduceKernel.pipeline);
-          pass.setBindGroup(0, reduceGroup, [off]);
+          pass.setPipeline(this.reducePipeline);
+          pass.setBindGroup(0, this.reduceGroup, [off]);
           pass.dispatchWorkgroups(reduceX, reduceY);
         }
       }
       pass.end();
       device.queue.submit([enc.finish()]);
+      this.next = base + count;
       const done = device.queue.onSubmittedWorkDone();
-      if (inflight) await inflight;
-      inflight = done;
+      if (this.inflight) await this.inflight;
+      this.inflight = done;
     }
-    if (inflight) await inflight;
+  }
 
-    // ---- read back once
-    const stBuf = await readBuffer(gpu, status!);
+  /** Waits for every submitted step and reads the (small) status buffer back: a completion fence. */
+  async sync(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    this.inflight = null;
+    await readBuffer(this.gpu, this.bufs.status, 0, STATUS_BYTES);
+  }
+
+  /** Runs the remaining steps, reads everything back once and returns runCpu's RunResult shape. */
+  async finish(): Promise<RunResult> {
+    const { spec, layout, gpu, bufs, checkpoints } = this;
+    const { T, replicas: R, seed } = spec;
+    const d = spec.problem.d;
+    await this.advance(T + 1 - this.next);
+    if (this.inflight) await this.inflight;
+    const stBuf = await readBuffer(gpu, bufs.status);
     const stF = new Float32Array(stBuf);
     const stI = new Int32Array(stBuf);
     const stU = new Uint32Array(stBuf);
-    const cv = new Float32Array(await readBuffer(gpu, curve!));
+    const cv = new Float32Array(await readBuffer(gpu, bufs.curve));
     const finalX = new Float64Array(R * d);
     for (let ci = 0; ci < layout.chunks.length; ci++) {
       const c = layout.chunks[ci];
-      const xs = new Float32Array(await readBuffer(gpu, state![ci][0]));
+      const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][0]));
       for (let rl = 0; rl < c.rows; rl++) {
         const r = c.r0 + rl;
         const from = rl * c.quads * 4;
@@ -377,7 +476,7 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
       const m = { fGap: new Float64Array(R), g1: new Float64Array(R), g2: new Float64Array(R) };
       for (let r = 0; r < R; r++) {
         const o = (k * R + r) * 4;
-        m.fGap[r] = fOffset + cv[o];
+        m.fGap[r] = this.fOffset + cv[o];
         m.g1[r] = cv[o + 1];
         m.g2[r] = cv[o + 2];
       }
@@ -409,7 +508,7 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
     }
     return {
       engine: 'webgpu',
-      checkpoints,
+      checkpoints: [...checkpoints],
       curve: curveOut,
       avgG1,
       avgG2,
@@ -418,10 +517,15 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
       divergedAt,
       frozen,
       finalX,
-      wallMs: performance.now() - started,
+      wallMs: performance.now() - this.started,
     };
-  } finally {
-    for (const b of buffers) b.destroy();
+  }
+
+  /** Frees the run's device buffers (idempotent). */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of this.allBuffers) b.destroy();
   }
 }
 

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench:gpu`: the WebGPU engine's fused step kernels beside the device's copy bandwidth.
+ *
+ * One table: a vec4 copy kernel (read + write of one buffer: the bandwidth roof), then every
+ * algorithm the GPU engine supports at R x d = 64 x 2^20, 1024 x 2^14, 8 x 2^16 (separable
+ * quadratic, Gaussian noise drawn in the kernel with Philox4x32-10, metrics reduced every step as
+ * in a real run). ms/step comes from many steps encoded per submission, timed up to a final
+ * readback; bytes/coord is our count of the kernel's DRAM traffic per coordinate and step: 4 bytes
+ * per state vector loaded and per vector stored, plus the shared diag and center (8 bytes) once
+ * per coordinate and step over all replicas (8 / R per replica-coordinate, assuming they stay in
+ * cache across replicas). % copy = (bytes/coord x coordinate-steps/s) / copy bandwidth.
+ *
+ * `--quick`: small shapes (for lavapipe, the CPU Vulkan driver). The adapter is printed first so
+ * that software numbers are never mistaken for GPU numbers. `--json FILE` also writes the rows.
+ * Nothing is asserted.
+ */
+import { writeFileSync } from 'node:fs';
+import { algorithms, type AlgorithmDef } from '../src/algorithms/index.ts';
+import { GaussianNoise } from '../src/noise/index.ts';
+import { separableQuadratic } from '../src/problems/separable-quadratic.ts';
+import { gpuSupport } from '../src/gpu/codegen.ts';
+import { computePipeline, readBuffer, storageBuffer } from '../src/gpu/compute.ts';
+import { releaseGpu, requestGpu, type GpuContext } from '../src/gpu/device.ts';
+import { WebGpuRun } from '../src/gpu/engine.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonAt = args.indexOf('--json');
+const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : null;
+const shapes: [number, number][] = quick ? [[8, 1 << 14], [64, 1 << 10], [2, 1 << 12]] : [[64, 1 << 20], [1024, 1 << 14], [8, 1 << 16]];
+const targetMs = quick ? 300 : 1000;
+
+interface Row {
+  case: string;
+  shape: string;
+  msPerStep: number;
+  gcoordPerS: number;
+  bytesPerCoord: number;
+  gbPerS: number;
+  pctCopy: number | null;
+}
+
+const COPY_WGSL = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = id.y * nw.x * 256u + id.x;
+  if (i < arrayLength(&src)) {
+    dst[i] = src[i];
+  }
+}`;
+
+/** Copy bandwidth in bytes/s: reps copies of a buffer in one submission, timed to a readback. */
+async function copyBandwidth(gpu: GpuContext): Promise<{ bytes: number; bw: number; ms: number }> {
+  const bytes = Math.min(quick ? 16 << 20 : 256 << 20, Math.floor(gpu.limits.maxStorageBufferBindingSize / 16) * 16);
+  const quads = bytes / 16;
+  const a = storageBuffer(gpu, bytes, 'copy-src');
+  const b = storageBuffer(gpu, bytes, 'copy-dst');
+  const { pipeline, layout } = await computePipeline(gpu, COPY_WGSL);
+  const group = gpu.device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }] });
+  const groups = Math.ceil(quads / 256);
+  const gx = Math.min(groups, gpu.limits.maxComputeWorkgroupsPerDimension);
+  const gy = Math.ceil(groups / gx);
+  const run = async (reps: number) => {
+    const t0 = performance.now();
+    const enc = gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    for (let k = 0; k < reps; k++) pass.dispatchWorkgroups(gx, gy);
+    pass.end();
+    gpu.device.queue.submit([enc.finish()]);
+    await readBuffer(gpu, b, 0, 16);
+    return performance.now() - t0;
+  };
+  const warm = await run(2);
+  const reps = Math.max(3, Math.min(1000, Math.round(targetMs / Math.max(warm / 2, 1e-3))));
+  const ms = (await run(reps)) / reps;
+  a.destroy();
+  b.destroy();
+  return { bytes, bw: (2 * bytes) / (ms / 1000), ms };
+}
+
+function hyperFor(def: AlgorithmDef): Record<string, number> {
+  const h: Record<string, number> = {};
+  for (const s of def.hyper) {
+    if (s.name === 'lr') h.lr = 1e-3;
+    else if (s.name === 'beta') h.beta = 0.1;
+    else if (s.name === 'batch') h.batch = 1;
+  }
+  return h;
+}
+
+/** ms per step of one algorithm at R x d, with the bytes/coord count of its kernel. */
+async function stepTime(gpu: GpuContext, def: AlgorithmDef, R: number, d: number): Promise<{ ms: number; bytesPerCoord: number }> {
+  const L = new Float64Array(d).fill(1);
+  const c = new Float64Array(d);
+  const problem = separableQuadratic(L, c, { x0: () => new Float64Array(d).fill(1) });
+  const run = await WebGpuRun.create(
+    { algorithm: def, hyper: hyperFor(def), problem, noise: { model: new GaussianNoise(), sigma: 1 }, T: 10_000_000, workers: 1, replicas: R, seed: 1 },
+    { gpu },
+  );
+  try {
+    // warm-up and a rough estimate from a few steps, then enough steps for ~targetMs
+    const S = run.stepsPerSubmission;
+    const few = Math.min(S, 8);
+    let est = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const t = performance.now();
+      await run.advance(few);
+      await run.sync();
+      est = Math.min(est, (performance.now() - t) / few);
+    }
+    const steps = Math.max(few, Math.min(20_000, Math.round(targetMs / Math.max(est, 1e-4))));
+    const t0 = performance.now();
+    await run.advance(steps);
+    await run.sync();
+    const ms = (performance.now() - t0) / steps;
+    const bytesPerCoord = 4 * (run.kernel.vectors.length + run.kernel.written.length) + 8 / R;
+    return { ms, bytesPerCoord };
+  } finally {
+    run.destroy();
+  }
+}
+
+const fmt = (v: number, digits = 3) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(digits));
+
+async function main(): Promise<void> {
+  const a = await requestGpu();
+  if (!a.ok) {
+    console.error(`bench:gpu: no WebGPU adapter: ${a.reason}`);
+    process.exitCode = 1;
+    return;
+  }
+  const gpu = a.gpu;
+  console.log(`adapter: ${gpu.info.name}`);
+  console.log(`  vendor=${gpu.info.vendor} architecture=${gpu.info.architecture} device=${gpu.info.device}`);
+  console.log(`  maxStorageBufferBindingSize=${gpu.limits.maxStorageBufferBindingSize} maxBufferSize=${gpu.limits.maxBufferSize}`);
+  if (gpu.info.software) console.log('  SOFTWARE ADAPTER: these are CPU (lavapipe) numbers, not GPU numbers.');
+  console.log(`mode: ${quick ? 'quick (small shapes)' : 'full'}\n`);
+
+  const rows: Row[] = [];
+  const copy = await copyBandwidth(gpu);
+  rows.push({ case: `copy ${copy.bytes >> 20} MiB (read+write)`, shape: '-', msPerStep: copy.ms, gcoordPerS: copy.bytes / 4 / (copy.ms / 1000) / 1e9, bytesPerCoord: 8, gbPerS: copy.bw / 1e9, pctCopy: 100 });
+  const defs = algorithms.all().filter((def) => gpuSupport(def, { id: 'separable-quadratic', separable: true, heterogeneous: false }).supported);
+  for (const [R, d] of shapes) {
+    for (const def of defs) {
+      const { ms, bytesPerCoord } = await stepTime(gpu, def, R, d);
+      const coordPerS = (R * d) / (ms / 1000);
+      const bw = coordPerS * bytesPerCoord;
+      rows.push({ case: def.id, shape: `${R} x 2^${Math.log2(d)}`, msPerStep: ms, gcoordPerS: coordPerS / 1e9, bytesPerCoord, gbPerS: bw / 1e9, pctCopy: (100 * bw) / copy.bw });
+      process.stderr.write(`  done ${def.id} ${R} x ${d}\n`);
+    }
+  }
+  const header = ['case', 'R x d', 'ms/step', 'Gcoord-steps/s', 'bytes/coord', 'GB/s', '% copy'];
+  const table = rows.map((r) => [r.case, r.shape, fmt(r.msPerStep), fmt(r.gcoordPerS), fmt(r.bytesPerCoord), fmt(r.gbPerS), r.pctCopy === null ? '-' : `${r.pctCopy.toFixed(0)}%`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of table) console.log(line(row));
+  console.log(`\n(${gpu.info.name}; noise: Gaussian, Philox4x32-10 in-kernel; metrics reduced on the device every step)`);
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ adapter: gpu.info, limits: gpu.limits, quick, rows }, null, 2));
+}
+
+try {
+  await main();
+} finally {
+  await releaseGpu();
+}
