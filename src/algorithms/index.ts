@@ -1,6 +1,7 @@
 import { Registry } from '../core/registry.ts';
 import { checkProgram, type AlgorithmDef } from './program.ts';
 import { minibatchSignSgd, sgd, sgdMomentum, signSgd, signum } from './single.ts';
+import { distributedAlgorithms } from './distributed.ts';
 
 /** Every algorithm signcheck knows; property contracts, engines and experiments iterate over it. */
 export const algorithms = new Registry<AlgorithmDef>('algorithm');
@@ -12,6 +13,7 @@ export function registerAlgorithm(def: AlgorithmDef): AlgorithmDef {
 }
 
 for (const def of [sgd, sgdMomentum, signSgd, minibatchSignSgd, signum]) registerAlgorithm(def);
+for (const def of distributedAlgorithms) registerAlgorithm(def);
 
 export * from './program.ts';
 export * from './schedules.ts';

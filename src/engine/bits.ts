@@ -17,7 +17,10 @@
  * ({@link popcount32}). With the nonzero plane, plus = popcount(sign & nz), nonzero = popcount(nz),
  * and the sum of the messages is 2 plus - nonzero, an exact integer.
  */
+import { checkDistributed, distributedPartOf, type BoundGuard, type DistributedAlgorithmDef, type MaxSync, type MessageSpec } from '../algorithms/distributed.ts';
+import type { AlgorithmDef } from '../algorithms/program.ts';
 import { UserInputError } from '../core/errors.ts';
+import type { CommunicationReport } from './types.ts';
 
 /** Bits per packed word. */
 export const WORD_BITS = 32;
@@ -210,5 +213,206 @@ export class SignChannel {
         }
       }
     }
+  }
+}
+
+/**
+ * The CPU engine's side of a {@link DistributedAlgorithmDef}: encodes every declared message
+ * (checking it is what it claims to be), runs the aggregate ops over the packed words (popcount
+ * vote / mean) or over the float rows (`packed: false`, the reference for the identity test),
+ * enforces the S_R guards, applies running-max syncs, and counts the wire bits per replica.
+ * Bits do not depend on the path: both paths encode every message.
+ */
+export class DistributedRuntime {
+  private readonly up: Map<string, MessageSpec>;
+  private readonly down: MessageSpec[];
+  private readonly channel: SignChannel;
+  private readonly row: Float64Array;
+  private readonly upBits: Float64Array;
+  private readonly downBits: Float64Array;
+  private readonly steps: Float64Array;
+  private readonly ternary: Float64Array;
+  private readonly boundUse: Record<string, Float64Array> = {};
+  /** Per op index: guards, syncs and down messages it triggers. */
+  private readonly after: { guards: BoundGuard[]; syncs: MaxSync[]; down: MessageSpec[] }[];
+  private readonly scalarBitsUp: number;
+  private readonly scalarBitsDown: number;
+  private ri = 0;
+
+  /** The runtime of `def`, or null when it declares no communication. */
+  static create(def: AlgorithmDef, n: number, d: number, replicas: number, packed: boolean): DistributedRuntime | null {
+    const dist = distributedPartOf(def);
+    if (!dist) return null;
+    checkDistributed(dist);
+    return new DistributedRuntime(dist, n, d, replicas, packed);
+  }
+
+  private constructor(
+    readonly def: DistributedAlgorithmDef,
+    readonly n: number,
+    readonly d: number,
+    readonly replicas: number,
+    readonly packed: boolean,
+  ) {
+    const c = def.communication;
+    this.up = new Map(c.up.map((m) => [m.vector, m]));
+    this.down = [...c.down];
+    this.channel = new SignChannel(n, d);
+    this.row = new Float64Array(d);
+    this.upBits = new Float64Array(replicas);
+    this.downBits = new Float64Array(replicas);
+    this.steps = new Float64Array(replicas);
+    this.ternary = new Float64Array(replicas);
+    for (const g of def.guards ?? []) this.boundUse[g.parameter] = new Float64Array(replicas);
+    this.scalarBitsUp = WORD_BITS * (c.upScalars ?? 0) * n;
+    this.scalarBitsDown = WORD_BITS * (c.downScalars ?? 0) * n;
+    this.after = def.program.ops.map((op) => {
+      const reduced = new Set(op.op === 'map' ? (op.reduce ?? []).map((r) => r.into) : []);
+      const written = new Set(op.op === 'map' ? op.assign.map(([t]) => t) : op.op === 'aggregate' ? [op.to] : []);
+      return {
+        guards: (def.guards ?? []).filter((g) => reduced.has(g.norm)),
+        syncs: (def.syncs ?? []).filter((s) => reduced.has(s.from)),
+        down: this.down.filter((m) => written.has(m.vector)),
+      };
+    });
+  }
+
+  /** Starts replica `ri` (0-based within this run). */
+  startReplica(ri: number): void {
+    this.ri = ri;
+  }
+
+  private fail(vector: string, who: string, t: number, e: unknown): never {
+    const what = e instanceof NotASignMessage ? e.message : String(e);
+    throw new Error(`${this.def.id}: message ${vector} from ${who} at step t = ${t} is not a valid ${this.up.get(vector)?.encoding ?? 'down'} message: ${what}`);
+  }
+
+  /**
+   * Encodes row values src[off..off+d) of a message (sign, or scale * sign) into the channel slot
+   * `slot`; returns the wire bits. For scaled-sign, every entry must be exactly 0 or +-scale.
+   */
+  private encode(m: MessageSpec, slot: number, src: Float64Array, off: number, scale: number, who: string, t: number): number {
+    const { d } = this;
+    if (m.encoding === 'float') return WORD_BITS * d;
+    let values: Float64Array = src;
+    let o = off;
+    if (m.encoding === 'scaled-sign') {
+      const row = this.row;
+      for (let i = 0; i < d; i++) {
+        const v = src[off + i];
+        row[i] = v === 0 ? 0 : v === scale ? 1 : v === -scale ? -1 : Number.NaN;
+        if (Number.isNaN(row[i])) this.fail(m.vector, who, t, `entry ${i} is ${v}, not 0 or +-scale = +-${scale}`);
+      }
+      values = row;
+      o = 0;
+    }
+    let bits: number;
+    try {
+      bits = this.channel.encode(slot, values, o);
+    } catch (e) {
+      this.fail(m.vector, who, t, e);
+    }
+    if (this.channel.ternary[slot]) this.ternary[this.ri]++;
+    return bits + (m.encoding === 'scaled-sign' ? WORD_BITS : 0);
+  }
+
+  /**
+   * Runs aggregate op `from` -> `to` (mean: (1/n) sum_j; vote: sign(sum_j), ties -> 0), counting the
+   * up bits. Packed sign messages are summed by popcount, scaled-sign ones by decoding the words;
+   * unpacked, the float rows are summed in worker order. Both give the same float64 values.
+   */
+  aggregate(from: string, to: string, kind: 'mean' | 'vote', V: Record<string, Float64Array>, S: Record<string, Float64Array>, t: number): void {
+    const { n, d } = this;
+    const m = this.up.get(from)!;
+    const src = V[from];
+    const out = V[to];
+    let bits = 0;
+    for (let j = 0; j < n; j++) bits += this.encode(m, j, src, j * d, m.encoding === 'scaled-sign' ? S[m.scale][j] : 1, `worker ${j}`, t);
+    this.upBits[this.ri] += bits;
+    if (this.packed && m.encoding === 'sign') {
+      this.channel.sums(out);
+    } else if (this.packed && m.encoding === 'scaled-sign') {
+      out.fill(0);
+      const row = this.row;
+      const scale = S[m.scale];
+      for (let j = 0; j < n; j++) {
+        this.channel.decode(j, row, 0);
+        const c = scale[j];
+        for (let i = 0; i < d; i++) out[i] += c * row[i];
+      }
+    } else {
+      out.fill(0);
+      for (let j = 0; j < n; j++) {
+        const o = j * d;
+        for (let i = 0; i < d; i++) out[i] += src[o + i];
+      }
+    }
+    if (kind === 'mean') for (let i = 0; i < d; i++) out[i] /= n;
+    else for (let i = 0; i < d; i++) out[i] = Math.sign(out[i]);
+  }
+
+  /**
+   * After op k of step t: running-max syncs, S_R guards (UserInputError naming the operator and
+   * the bound), and down messages written by the op (encoded, counted once per receiving worker,
+   * and, packed, replaced by their decoded words: what the workers actually apply).
+   */
+  afterOp(k: number, V: Record<string, Float64Array>, S: Record<string, Float64Array>, P: Record<string, number>, t: number, replica: number): void {
+    const a = this.after[k];
+    for (const s of a.syncs) {
+      const from = S[s.from];
+      let m = S[s.into][0];
+      for (let j = 0; j < from.length; j++) if (from[j] > m) m = from[j];
+      S[s.into][0] = m;
+    }
+    for (const g of a.guards) {
+      const norms = S[g.norm];
+      const bound = g.bound in P ? P[g.bound] : S[g.bound][0];
+      const use = this.boundUse[g.parameter];
+      for (let j = 0; j < norms.length; j++) {
+        const v = norms[j];
+        if (!(v <= bound)) {
+          throw new UserInputError(
+            `${this.def.id}.${g.parameter}`,
+            `must bound ${g.what}: ${g.operator} is defined only for ||v||_inf <= ${g.parameter} (P1 Def. 1), and clipping would silently bias the message`,
+            `||v||_inf = ${v} > ${g.parameter} = ${bound} at step t = ${t}, ${norms.length > 1 ? `worker ${j}, ` : ''}replica ${replica}`,
+          );
+        }
+        const ratio = bound > 0 ? v / bound : 0;
+        if (ratio > use[this.ri]) use[this.ri] = ratio;
+      }
+    }
+    for (const m of a.down) {
+      const vec = V[m.vector];
+      const scale = m.encoding === 'scaled-sign' ? S[m.scale][0] : 1;
+      const bits = this.encode(m, 0, vec, 0, scale, 'the server', t);
+      this.downBits[this.ri] += bits * this.n;
+      if (this.packed && m.encoding !== 'float') {
+        this.channel.decode(0, vec, 0);
+        if (m.encoding === 'scaled-sign') for (let i = 0; i < this.d; i++) vec[i] *= scale;
+      }
+    }
+    if (k === this.after.length - 1) {
+      this.upBits[this.ri] += this.scalarBitsUp;
+      this.downBits[this.ri] += this.scalarBitsDown;
+      this.steps[this.ri]++;
+    }
+  }
+
+  /** The communication report of the run. */
+  report(): CommunicationReport {
+    const { n, d } = this;
+    const per = (a: Float64Array) => a.map((v, r) => (this.steps[r] > 0 ? v / (this.steps[r] * n) : 0));
+    const vecs = (ms: readonly MessageSpec[]) => ms.length * WORD_BITS * d;
+    return {
+      packed: this.packed,
+      upBits: this.upBits,
+      downBits: this.downBits,
+      upBitsPerWorkerStep: per(this.upBits),
+      downBitsPerWorkerStep: per(this.downBits),
+      float32UpBitsPerWorkerStep: vecs(this.def.communication.up),
+      float32DownBitsPerWorkerStep: vecs(this.def.communication.down),
+      ternaryMessages: this.ternary,
+      boundUse: this.boundUse,
+    };
   }
 }

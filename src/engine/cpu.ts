@@ -5,6 +5,7 @@ import { philox4x32 } from '../rng/philox.ts';
 import { compileMap, compileScalar, type CompiledMap, type CompiledScalar, type ScalarStore, type VecStore } from './compile-cpu.ts';
 import { evaluateHyper, resolveHyper } from './hyper.ts';
 import { compileFused, fusable } from './fused-cpu.ts';
+import { DistributedRuntime } from './bits.ts';
 import type { IterateMetrics, RunResult, RunSpec } from './types.ts';
 
 /** Validates the shape parameters of a run spec (user errors name the parameter). */
@@ -46,6 +47,12 @@ export interface CpuOptions {
    * Setting it turns the fused path off.
    */
   readonly observe?: (step: ObservedStep) => void;
+  /**
+   * Algorithms that declare their messages (src/algorithms/distributed.ts): send sign messages as
+   * packed 1-bit words and count votes with popcount (default true); false sums the float rows
+   * instead (the reference the packed path is tested against). Bits are counted either way.
+   */
+  readonly packed?: boolean;
 }
 
 /** What {@link CpuOptions.observe} receives after step t of replica `replica`. */
@@ -108,6 +115,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
     if (op.op === 'oracle') return { kind: 'oracle', scope: vecScope.get('g')!, from: op.at, to: op.into };
     return { kind: 'aggregate', scope: 'server', from: op.from, to: op.to, agg: op.kind };
   });
+  const comm = DistributedRuntime.create(def, n, d, R, options.packed !== false);
   const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
   const curve: IterateMetrics[] = checkpoints.map(() => ({ fGap: new Float64Array(R), g1: new Float64Array(R), g2: new Float64Array(R) }));
   const avgG1 = new Float64Array(R);
@@ -142,6 +150,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
 
   for (let ri = 0; ri < R; ri++) {
     const r = r0 + ri; // global replica index: keys the random streams
+    comm?.startReplica(ri);
     const V: VecStore = {};
     for (const [name, scope] of vecScope) V[name] = new Float64Array(scope === 'worker' ? n * d : d);
     const S: ScalarStore = {};
@@ -262,7 +271,8 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
       P.__seed = seed;
       if (checked.readsFx) P.fx = problem.f(x);
       if (t === T - 1) xPrev.set(x);
-      for (const op of ops) {
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k];
         if (op.kind === 'map') {
           if (op.scope === 'worker') for (let j = 0; j < n; j++) op.map!(V, S, P, d, j);
           else op.map!(V, S, P, d, 0);
@@ -281,6 +291,8 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
             else if (j === 0) for (let i = 0; i < d; i++) into[i] = (oracleRow![i] + noiseKeep![o + i]) / n;
             else for (let i = 0; i < d; i++) into[i] += (oracleRow![i] + noiseKeep![o + i]) / n;
           }
+        } else if (comm) {
+          comm.aggregate(op.from!, op.to!, op.agg!, V, S, t);
         } else {
           const from = V[op.from!];
           const to = V[op.to!];
@@ -292,6 +304,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
           if (op.agg === 'mean') for (let i = 0; i < d; i++) to[i] /= n;
           else for (let i = 0; i < d; i++) to[i] = Math.sign(to[i]);
         }
+        comm?.afterOp(k, V, S, P, t, r);
       }
       options.observe?.({ replica: r, t, V, S, P });
     }
@@ -327,5 +340,6 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
     frozen,
     finalX,
     wallMs: performance.now() - started,
+    ...(comm ? { communication: comm.report() } : {}),
   };
 }

@@ -59,4 +59,30 @@ export interface RunResult {
   /** The final iterates, replica-major (R x d). */
   readonly finalX: Float64Array;
   readonly wallMs: number;
+  /** Bits on the wire, for algorithms that declare their messages (src/algorithms/distributed.ts). */
+  readonly communication?: CommunicationReport;
+}
+
+/**
+ * Communication of a distributed run, per replica (src/engine/bits.ts has the wire format). "Up":
+ * worker -> server, summed over workers; "down": server -> workers, counting the broadcast once per
+ * receiving worker. Scales and running-max scalars count 32 bits, the same convention as the
+ * float32 baseline (the CPU engine keeps them in float64).
+ */
+export interface CommunicationReport {
+  /** True when messages went through the packed words and the popcount vote (default). */
+  readonly packed: boolean;
+  /** Total bits sent up / down over the run. */
+  readonly upBits: Float64Array;
+  readonly downBits: Float64Array;
+  /** The same per worker per step (steps run: fewer when a replica diverged). */
+  readonly upBitsPerWorkerStep: Float64Array;
+  readonly downBitsPerWorkerStep: Float64Array;
+  /** What sending the same vectors as float32 would cost per worker per step: 32 d per vector. */
+  readonly float32UpBitsPerWorkerStep: number;
+  readonly float32DownBitsPerWorkerStep: number;
+  /** Messages that held a 0 (sign(0) = 0) and went out in the 2-bit ternary format. */
+  readonly ternaryMessages: Float64Array;
+  /** max over steps and rows of ||v||_inf / R for each S_R guard (how close Asm. 8's bound came). */
+  readonly boundUse: Readonly<Record<string, Float64Array>>;
 }
