@@ -8,7 +8,8 @@ import type { RateTheorem } from './types.ts';
  * and analysed with the theorem's metric, aggregation, tolerance, value check and stall claim.
  */
 export function analyzeTheorem(th: RateTheorem, rows: readonly ResultRow[], resamples = 2000): RateSummary {
-  const symbols = [...new Set([...th.variables, 'T', 'd', 'n', ...Object.keys(th.constants)])];
+  // series params may be bound symbols too: a numeric series param takes its value from the rows
+  const symbols = [...new Set([...th.variables, 'T', 'd', 'n', ...Object.keys(th.constants), ...(th.series ?? [])])];
   const common = {
     theorem: th.id,
     metric: th.metric,

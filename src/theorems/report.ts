@@ -7,8 +7,13 @@ const ci = (c: readonly [number, number] | null) => (c ? `[${f3(c[0])}, ${f3(c[1
 /** The overall outcome of one theorem's summary: worst verdict over series and variables. */
 export function theoremOutcome(th: RateTheorem, s: RateSummary): { verdict: string; ok: boolean } {
   if (th.kind === 'negative') {
-    const all = s.series.map((x) => x.stall?.status ?? 'not reproduced');
-    const ok = all.length > 0 && all.every((x) => x === 'reproduced');
+    // contrast series (th.stall.contrast) must NOT stall; every other series must
+    const primary = s.series.filter((x) => !isContrast(th, x));
+    const contrast = s.series.filter((x) => isContrast(th, x));
+    const ok =
+      primary.length > 0 &&
+      primary.every((x) => x.stall?.status === 'reproduced') &&
+      contrast.every((x) => x.stall !== null && x.stall.status === 'not reproduced');
     return { verdict: ok ? 'reproduced' : 'NOT REPRODUCED', ok };
   }
   const verdicts = s.series.flatMap((x) => x.fit?.variables.map((v) => v.verdict) ?? ['INCONCLUSIVE']);
@@ -17,6 +22,12 @@ export function theoremOutcome(th: RateTheorem, s: RateSummary): { verdict: stri
   const worst = verdicts.length ? verdicts.reduce((a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b)) : 'INCONCLUSIVE';
   const valueViolated = values.includes('violated');
   return { verdict: valueViolated ? `${worst}, bound value VIOLATED` : worst, ok: worst !== 'FAIL' && !valueViolated };
+}
+
+/** True for a series that th.stall.contrast declares a contrast (expected not to stall). */
+export function isContrast(th: RateTheorem, s: SeriesSummary): boolean {
+  const c = th.stall?.contrast;
+  return c !== undefined && c.values.includes(s.series.params[c.param]);
 }
 
 function seriesLabel(s: SeriesSummary): string {
@@ -42,7 +53,7 @@ export function ratesMarkdown(items: readonly { th: RateTheorem; summary: RateSu
           `| ${th.id} | ${seriesLabel(s)} | ${v.variable} | ${v.range[0]}..${v.range[1]} | ${f3(v.slope)} | ${ci(v.ci)} | ${v.theilSen === null ? '-' : f3(v.theilSen)} | ${f3(v.boundSlope)} | ${v.verdict} | ${s.replicas} | ${f3(v.ciWidth)} | ${s.value?.status ?? '-'} |`,
         );
       }
-      if (s.stall) out.push(`| ${th.id} | ${seriesLabel(s)} | stall in ${s.stall.variable} | - | - | - | - | - | ${s.stall.status} | ${s.replicas} | - | - |`);
+      if (s.stall) out.push(`| ${th.id} | ${seriesLabel(s)} | stall in ${s.stall.variable}${isContrast(th, s) ? ' (contrast: expected not reproduced)' : ''} | - | - | - | - | - | ${s.stall.status} | ${s.replicas} | - | - |`);
     }
   }
   return out.join('\n');
@@ -66,7 +77,7 @@ export function ratesReport(items: readonly { th: RateTheorem; summary: RateSumm
       if (s.excluded.length) parts.push(`- Excluded cells (${seriesLabel(s)}): ${s.excluded.map((e) => `${e.cell}: ${e.reason} ${e.detail}`).join('; ')}`);
       if (s.value?.note) parts.push(`- Bound value: ${s.value.note}`);
       for (const v of s.fit?.variables ?? []) parts.push(`- ${v.variable}: ${v.reason}`);
-      if (s.stall) parts.push(`- Stall: ${s.stall.reasons.join('; ')}`);
+      if (s.stall) parts.push(`- Stall${isContrast(th, s) ? ` (contrast series, expected not reproduced: ${th.stall!.contrast!.why})` : ''}: ${s.stall.reasons.join('; ')}`);
     }
     parts.push('');
   }

@@ -63,8 +63,17 @@ export interface RateTheorem extends Registered {
   readonly tolWhy: string;
   /** Params that separate series (e.g. an algorithm variant). */
   readonly series?: readonly string[];
-  /** Negative results: what stalls. */
-  readonly stall?: { readonly variable: string; readonly floor?: number; readonly claimedSlope?: number };
+  /**
+   * Negative results: what stalls. `contrast`: series whose param `param` takes one of `values` show
+   * what changes the failure (e.g. a large batch or momentum); they are expected NOT to stall, and
+   * the negative result is reproduced when every other series stalls and every contrast series does not.
+   */
+  readonly stall?: {
+    readonly variable: string;
+    readonly floor?: number;
+    readonly claimedSlope?: number;
+    readonly contrast?: { readonly param: string; readonly values: readonly ParamValue[]; readonly why: string };
+  };
   /** The sweep's cells for a profile (deterministic order). */
   cells(profile: ProfileName): SweepCell[];
 }
