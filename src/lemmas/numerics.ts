@@ -1,0 +1,79 @@
+/**
+ * Small float64 helpers for lemma checks: norms, sign with sign(0) = 0, and the standard rounding
+ * constants of floating-point error analysis (Higham, Accuracy and Stability of Numerical
+ * Algorithms, ch. 3).
+ */
+
+/** Unit roundoff of float64 with rounding to nearest: u = 2^-53. */
+export const U = 2 ** -53;
+
+/**
+ * gamma_n = n u / (1 - n u): a quantity computed with n roundings, each with relative error <= u,
+ * has relative error <= gamma_n; a recursive sum of n terms a_i has absolute error
+ * <= gamma_{n-1} sum_i |a_i|.
+ */
+export function gamma(n: number): number {
+  const nu = n * U;
+  if (nu >= 0.5) throw new Error(`gamma(${n}): n u >= 1/2, the bound is void`);
+  return nu / (1 - nu);
+}
+
+/**
+ * Absolute error of one rounding in the subnormal range: fl(a op b) = (a op b)(1 + delta) + eta with
+ * |eta| <= 2^-1075 (Higham, Thm 2.2); n roundings contribute at most n ETA (ETA = 2^-1074, doubled
+ * for simplicity).
+ */
+export const ETA = 2 ** -1074;
+
+/** sign(t) in {-1, 0, 1} with sign(0) = 0 (also for -0; THEORY.md notation). */
+export function sgn(t: number): number {
+  return t > 0 ? 1 : t < 0 ? -1 : 0;
+}
+
+export function norm1(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
+  return s;
+}
+
+export function norm2(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+export function normInf(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]));
+  return s;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** ||a - b||_1. */
+export function dist1(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s;
+}
+
+/** ||a - b||_2. */
+export function dist2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i] - b[i];
+    s += t * t;
+  }
+  return Math.sqrt(s);
+}
+
+/** sum_i |a_i| |b_i|. */
+export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] * b[i]);
+  return s;
+}
