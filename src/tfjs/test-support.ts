@@ -1,0 +1,421 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Expr } from '../algorithms/expr.ts';
+import { allHypers, checkProgram, type AlgorithmDef, type HyperRule, type Scope } from '../algorithms/program.ts';
+import { distributedPartOf } from '../algorithms/distributed.ts';
+import { DistributedRuntime } from '../engine/bits.ts';
+import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
+import { trackExpr, U, type Tracked } from '../gpu/f32-bounds.ts';
+import { philox4x32 } from '../rng/philox.ts';
+import { Purpose } from '../rng/streams.ts';
+
+/**
+ * Test support for src/tfjs: the tfjs CPU backend with gradients registered, a reference step of a
+ * program on the CPU engine's compiled maps (float64), and the same step with float32 error bounds
+ * (src/gpu/f32-bounds.ts `trackExpr` rules), so a tfjs step can be compared with the engine's to a
+ * derived tolerance.
+ */
+
+/** Registers tfjs's CPU backend and its gradients (via tfjs-layers' side effect) and selects it. */
+export async function useTfCpu(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await import('@tensorflow/tfjs-layers'); // registers every gradient function of tfjs-core
+  tf.env().set('IS_TEST', true); // silences the "install tfjs-node" banner
+  await tf.setBackend('cpu');
+  await tf.ready();
+}
+
+/** A program's state for one replica as the CPU engine lays it out (compile-cpu's stores). */
+export interface EngineState {
+  V: VecStore;
+  S: ScalarStore;
+}
+
+/** Layout of a program's state: scopes of vectors and scalars (x and g included). */
+export interface Layout {
+  readonly vecScope: Map<string, Scope>;
+  readonly scalarScope: Map<string, Scope>;
+  readonly workerOps: boolean;
+}
+
+export function layoutOf(def: AlgorithmDef): Layout {
+  const checked = checkProgram(def.id, def.program);
+  const vecScope = new Map<string, Scope>([['x', 'server'], ['g', checked.workerOps ? 'worker' : 'server']]);
+  for (const v of def.program.vectors) vecScope.set(v.name, v.scope);
+  const scalarScope = new Map<string, Scope>(def.program.scalars.map((s) => [s.name, s.scope]));
+  return { vecScope, scalarScope, workerOps: checked.workerOps };
+}
+
+/** The engine's initial state (runCpu: vectors 0, output = x_0, scalars at init). */
+export function initialState(def: AlgorithmDef, x0: Float64Array, n: number): EngineState {
+  const { vecScope } = layoutOf(def);
+  const d = x0.length;
+  const V: VecStore = {};
+  for (const [name, scope] of vecScope) V[name] = new Float64Array(scope === 'worker' ? n * d : d);
+  V.x.set(x0);
+  if (def.program.output) V[def.program.output].set(x0);
+  const S: ScalarStore = {};
+  for (const s of def.program.scalars) S[s.name] = new Float64Array(s.scope === 'worker' ? n : 1).fill(s.init);
+  return { V, S };
+}
+
+export function cloneState(s: EngineState): EngineState {
+  const V: VecStore = {};
+  for (const k of Object.keys(s.V)) V[k] = s.V[k].slice();
+  const S: ScalarStore = {};
+  for (const k of Object.keys(s.S)) S[k] = s.S[k].slice();
+  return { V, S };
+}
+
+/** Rounds every stored number to float32 (so tfjs can hold the state exactly). */
+export function roundState(s: EngineState): void {
+  for (const a of [...Object.values(s.V), ...Object.values(s.S)]) for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]);
+}
+
+/**
+ * One step of the program on the CPU engine's compiled code: compileMap / compileScalar of
+ * src/engine/compile-cpu.ts for map and scalar ops, and runCpu's aggregate loops (sum over workers,
+ * then / n or sign). Oracle ops are not supported here. Mutates `s`.
+ */
+export function engineStep(def: AlgorithmDef, s: EngineState, P: ParamStore, d: number, n: number): void {
+  const checked = checkProgram(def.id, def.program);
+  const { vecScope, scalarScope } = layoutOf(def);
+  // distributed algorithms: the engine's own runtime (unpacked float sums; running-max syncs; guards)
+  const comm = DistributedRuntime.create(def, n, d, 1, false);
+  comm?.startReplica(0);
+  def.program.ops.forEach((op, k) => {
+    if (op.op === 'map') {
+      const f = compileMap(checked, op, vecScope, scalarScope, k);
+      if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.V, s.S, P, d, j);
+      else f(s.V, s.S, P, d, 0);
+    } else if (op.op === 'scalar') {
+      const f = compileScalar(checked, op, scalarScope);
+      if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.S, P, j);
+      else f(s.S, P, 0);
+    } else if (op.op === 'aggregate') {
+      if (comm) {
+        comm.aggregate(op.from, op.to, op.kind, s.V, s.S, P.t);
+      } else {
+        const from = s.V[op.from];
+        const to = s.V[op.to];
+        to.fill(0);
+        for (let j = 0; j < n; j++) for (let i = 0; i < d; i++) to[i] += from[j * d + i];
+        if (op.kind === 'mean') for (let i = 0; i < d; i++) to[i] /= n;
+        else for (let i = 0; i < d; i++) to[i] = Math.sign(to[i]);
+      }
+    } else {
+      throw new Error('engineStep: oracle ops need a problem (use runCpu)');
+    }
+    comm?.afterOp(k, s.V, s.S, P, P.t, 0);
+  });
+}
+
+/** Tracked (value, float32 error bound) state: same layout as {@link EngineState}. */
+export interface TrackedState {
+  V: Record<string, Tracked[]>;
+  S: Record<string, Tracked[]>;
+}
+
+/** A float32-exact state as tracked values (error 0). */
+export function exactTracked(s: EngineState): TrackedState {
+  const wrap = (a: Float64Array) => Array.from(a, (v) => ({ v, e: 0, uncertain: false }));
+  const V: Record<string, Tracked[]> = {};
+  for (const k of Object.keys(s.V)) V[k] = wrap(s.V[k]);
+  const S: Record<string, Tracked[]> = {};
+  for (const k of Object.keys(s.S)) S[k] = wrap(s.S[k]);
+  return { V, S };
+}
+
+/**
+ * Prepares an expression for tracking: rand(k) becomes the variable __rand<k>, and a literal that
+ * float32 represents exactly becomes a variable read with error 0 (trackExpr's literal rule charges
+ * every literal a rounding U|v|, which would make e.g. 1 - first with first = 1 "uncertain" under pos).
+ */
+function prepare(e: Expr): Expr {
+  switch (e.kind) {
+    case 'num':
+      return Math.fround(e.value) === e.value ? { kind: 'var', name: `__lit:${e.value}` } : e;
+    case 'call':
+      if (e.fn === 'rand') return { kind: 'var', name: `__rand${(e.args[0] as { value: number }).value}` };
+      return { ...e, args: e.args.map(prepare) };
+    case 'bin':
+      return { ...e, left: prepare(e.left), right: prepare(e.right) };
+    case 'neg':
+      return { ...e, arg: prepare(e.arg) };
+    default:
+      return e;
+  }
+}
+
+/**
+ * trackExpr with one refinement: an operation of + - * / neg abs min max sign pos on exact inputs
+ * (error 0, certain) whose float64 result is a float32 number is exact in float32 too (error 0):
+ * the tfjs CPU backend rounds the float64 result of float32 inputs once (for + - * / a float64
+ * result rounded to float32 equals the correctly rounded float32 result: 53 >= 2 * 24 + 2 bits), and
+ * rounding a representable number changes nothing. Otherwise trackExpr's rule applies to the node.
+ */
+export function track(e: Expr, env: (name: string) => Tracked): Tracked {
+  const A: Expr = { kind: 'var', name: '__a' };
+  const B: Expr = { kind: 'var', name: '__b' };
+  const exactOps = new Set(['abs', 'min', 'max', 'sign', 'pos']);
+  switch (e.kind) {
+    case 'num':
+    case 'var':
+      return trackExpr(e, env);
+    case 'neg': {
+      const a = track(e.arg, env);
+      return trackExpr({ kind: 'neg', arg: A }, (nm) => (nm === '__a' ? a : env(nm)));
+    }
+    case 'bin': {
+      const a = track(e.left, env);
+      const b = track(e.right, env);
+      const r = trackExpr({ kind: 'bin', op: e.op, left: A, right: B }, (nm) => (nm === '__a' ? a : nm === '__b' ? b : env(nm)));
+      return a.e === 0 && b.e === 0 && !a.uncertain && !b.uncertain && Math.fround(r.v) === r.v ? { v: r.v, e: 0, uncertain: false } : r;
+    }
+    case 'call': {
+      const args = e.args.map((x) => track(x, env));
+      const node: Expr = { kind: 'call', fn: e.fn, args: args.map((_, k) => (k === 0 ? A : B)) };
+      const r = trackExpr(node, (nm) => (nm === '__a' ? args[0] : nm === '__b' ? args[1] : env(nm)));
+      const exact = exactOps.has(e.fn) && args.every((q) => q.e === 0 && !q.uncertain) && Math.fround(r.v) === r.v;
+      return exact ? { v: r.v, e: 0, uncertain: false } : r;
+    }
+  }
+}
+
+const literal = (name: string): Tracked | undefined => (name.startsWith('__lit:') ? { v: Number(name.slice(6)), e: 0, uncertain: false } : undefined);
+
+/**
+ * Summation bound: a float32 sum of k terms, each within e_i of its float64 value, in any order is
+ * within sum e_i + gamma_{k-1} sum (|v_i| + e_i) of the float64 sum, gamma_m = m U / (1 - m U)
+ * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., section 4.2).
+ */
+function sumTracked(terms: readonly Tracked[]): Tracked {
+  let v = 0;
+  let e = 0;
+  let mag = 0;
+  let uncertain = false;
+  for (const q of terms) {
+    v += q.v;
+    e += q.e;
+    mag += Math.abs(q.v) + q.e;
+    uncertain ||= q.uncertain;
+  }
+  // exact integers whose magnitudes sum to at most 2^24: every partial sum is a float32 integer (exact)
+  if (e === 0 && mag <= 2 ** 24 && terms.every((q) => Number.isInteger(q.v))) return { v, e: 0, uncertain };
+  const m = terms.length - 1;
+  return { v, e: e + ((m * U) / (1 - m * U)) * mag, uncertain };
+}
+
+/**
+ * The same step as {@link engineStep}, each value carried with a bound on how far a float32
+ * evaluation (any order of summation; per-op rounding as in `trackExpr`) can be from it.
+ * Parameters enter as float32 inputs (error U|p|) except t and first (exact); `rand` gives the
+ * Philox uniforms with counter (offset + i, t, j, replica), key (seed, compress + op index).
+ */
+export function trackedStep(
+  def: AlgorithmDef,
+  s: TrackedState,
+  P: ParamStore,
+  d: number,
+  n: number,
+  rand: { seed: number; replica: number; offset?: number } = { seed: 0, replica: 0 },
+): void {
+  const checked = checkProgram(def.id, def.program);
+  const { vecScope, scalarScope } = layoutOf(def);
+  const param = (name: string): Tracked | undefined => {
+    const v = P[name];
+    if (v === undefined) return undefined;
+    return Math.fround(v) === v ? { v, e: 0, uncertain: false } : { v, e: U * Math.abs(v), uncertain: false };
+  };
+  const w = new Uint32Array(4);
+  def.program.ops.forEach((op, k) => {
+    if (op.op === 'map') {
+      const rows = op.scope === 'worker' ? n : 1;
+      const exprs = op.assign.map(([target, src]) => [target, prepare(checked.parsed.get(src)!)] as const);
+      const reds = (op.reduce ?? []).map((r) => ({ ...r, e: prepare(checked.parsed.get(r.expr)!) }));
+      for (let j = 0; j < rows; j++) {
+        const terms = reds.map(() => [] as Tracked[]);
+        const newVals = new Map<string, Tracked[]>();
+        for (let i = 0; i < d; i++) {
+          const locals = new Map<string, Tracked>();
+          const cur = new Map<string, Tracked>();
+          philox4x32(((rand.offset ?? 0) + i) >>> 0, P.t >>> 0, j, rand.replica, rand.seed, (Purpose.compress + k) >>> 0, w, 0);
+          const env = (name: string): Tracked => {
+            const l = locals.get(name) ?? cur.get(name) ?? literal(name);
+            if (l) return l;
+            if (name.startsWith('__rand')) {
+              const u = (w[Number(name.slice(6))] + 0.5) * 2.3283064365386963e-10;
+              return { v: u, e: U * u, uncertain: false };
+            }
+            const vs = vecScope.get(name);
+            if (vs) return s.V[name][vs === 'worker' ? j * d + i : i];
+            const ss = scalarScope.get(name);
+            if (ss) return s.S[name][ss === 'worker' ? j : 0];
+            const p = param(name);
+            if (p) return p;
+            throw new Error(`unresolved ${name}`);
+          };
+          for (const [target, e] of exprs) {
+            const val = track(e, env);
+            if (vecScope.has(target)) cur.set(target, val);
+            else locals.set(target, val);
+          }
+          reds.forEach((r, q) => terms[q].push(track(r.e, env)));
+          for (const [name, val] of cur) {
+            if (!newVals.has(name)) newVals.set(name, []);
+            newVals.get(name)![i] = val;
+          }
+        }
+        for (const [name, vals] of newVals) {
+          const off = vecScope.get(name) === 'worker' ? j * d : 0;
+          for (let i = 0; i < d; i++) s.V[name][off + i] = vals[i];
+        }
+        reds.forEach((r, q) => {
+          const idx = scalarScope.get(r.into) === 'worker' ? j : 0;
+          s.S[r.into][idx] = r.kind === 'sum' ? sumTracked(terms[q]) : maxTracked(terms[q]);
+        });
+      }
+    } else if (op.op === 'scalar') {
+      const rows = op.scope === 'worker' ? n : 1;
+      for (let j = 0; j < rows; j++) {
+        const env = (name: string): Tracked => {
+          const lit = literal(name);
+          if (lit) return lit;
+          const ss = scalarScope.get(name);
+          if (ss) return s.S[name][ss === 'worker' ? j : 0];
+          const p = param(name);
+          if (p) return p;
+          throw new Error(`unresolved ${name}`);
+        };
+        for (const [target, src] of op.assign) {
+          s.S[target][op.scope === 'worker' ? j : 0] = track(prepare(checked.parsed.get(src)!), env);
+        }
+      }
+    } else if (op.op === 'aggregate') {
+      const from = s.V[op.from];
+      const to = s.V[op.to];
+      for (let i = 0; i < d; i++) {
+        const sum = sumTracked(Array.from({ length: n }, (_, j) => from[j * d + i]));
+        if (op.kind === 'mean') {
+          const v = sum.v / n;
+          to[i] = { v, e: sum.e / n + 5 * U * Math.abs(v), uncertain: sum.uncertain };
+        } else {
+          const sure = sum.e === 0 || Math.abs(sum.v) > sum.e;
+          to[i] = { v: Math.sign(sum.v), e: sure ? 0 : 2, uncertain: sum.uncertain || !sure };
+        }
+      }
+    } else {
+      throw new Error('trackedStep: oracle ops are not supported');
+    }
+    // running-max syncs after the op that reduced their source (max is 1-Lipschitz: max of bounds)
+    if (op.op === 'map') {
+      const reduced = new Set((op.reduce ?? []).map((r) => r.into));
+      for (const q of distributedPartOf(def)?.syncs ?? []) {
+        if (reduced.has(q.from)) s.S[q.into][0] = maxTracked([s.S[q.into][0], ...s.S[q.from]]);
+      }
+    }
+  });
+}
+
+function maxTracked(terms: readonly Tracked[]): Tracked {
+  let best = terms[0];
+  let e = 0;
+  let uncertain = false;
+  for (const q of terms) {
+    if (q.v > best.v) best = q;
+    e = Math.max(e, q.e);
+    uncertain ||= q.uncertain;
+  }
+  return { v: best.v, e, uncertain };
+}
+
+/**
+ * A valid value for a hyperparameter rule (used for required hyperparameters without default).
+ */
+export function sampleHyper(rule: HyperRule): number {
+  switch (rule) {
+    case 'positive':
+    case 'nonnegative':
+      return 0.01;
+    case 'unit-open-closed':
+    case 'unit-closed-open':
+      return 0.3;
+    case 'integer>=1':
+      return 2;
+    case 'flag':
+      return 1;
+    case 'any':
+      return 0.5;
+  }
+}
+
+/** Hyperparameters for a test run: defaults, and sampleHyper for the required ones (batch left out). */
+export function testHyper(def: AlgorithmDef): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  const bounds = new Set((distributedPartOf(def)?.guards ?? []).map((g) => g.bound));
+  for (const h of allHypers(def)) {
+    if (h.name === 'batch') continue;
+    // S_R bounds: far above the test vectors' sup norms (entries of gradients and states are < 10)
+    if (bounds.has(h.name)) out[h.name] = 100;
+    else if (h.default === undefined) out[h.name] = sampleHyper(h.rule);
+  }
+  return out;
+}
+
+/** A Float64Array of float32 numbers as a Float32Array (what tf.tensor takes). */
+export function f32(a: ArrayLike<number>): Float32Array {
+  return Float32Array.from(a);
+}
+
+/** Deterministic test numbers (mulberry32), rounded to float32. */
+export function f32Random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A float32-exact vector with entries uniform in (-scale, scale). */
+export function randomVector(rng: () => number, length: number, scale = 1): Float64Array {
+  return Float64Array.from({ length }, () => Math.fround((2 * rng() - 1) * scale));
+}
+
+/** Result of {@link compareTracked}. */
+export interface Comparison {
+  compared: number;
+  uncertain: number;
+  /** Largest |actual - tracked.v| / tracked.e over compared entries (<= 1 passes). */
+  worst: number;
+  failures: string[];
+}
+
+/**
+ * Compares float32 results with tracked float64 values: every entry whose sign decisions are certain
+ * must satisfy |actual - v| <= e (NaN only where v is NaN); uncertain ones are counted.
+ */
+export function compareTracked(label: string, actual: ArrayLike<number>, tracked: readonly Tracked[], out: Comparison): void {
+  if (actual.length !== tracked.length) {
+    out.failures.push(`${label}: length ${actual.length} vs ${tracked.length}`);
+    return;
+  }
+  for (let i = 0; i < tracked.length; i++) {
+    const q = tracked[i];
+    if (q.uncertain) {
+      out.uncertain++;
+      continue;
+    }
+    out.compared++;
+    const a = actual[i];
+    if (Number.isNaN(q.v)) {
+      if (!Number.isNaN(a)) out.failures.push(`${label}[${i}]: expected NaN, got ${a}`);
+      continue;
+    }
+    const diff = Math.abs(a - q.v);
+    const ratio = q.e > 0 ? diff / q.e : diff === 0 ? 0 : Infinity;
+    out.worst = Math.max(out.worst, ratio);
+    if (!(diff <= q.e)) out.failures.push(`${label}[${i}]: tfjs ${a}, engine ${q.v}, bound ${q.e}`);
+  }
+}
