@@ -1,5 +1,8 @@
 import { Registry } from '../src/core/registry.ts';
 import type { Lemma } from '../src/lemmas/types.ts';
+import { aliasDLowerBound, aliasDLowerBoundAtStart } from './alias-d-lower-bound.ts';
+import { aliasEtaIncrement, aliasEtaIncrementL2 } from './alias-eta-increment.ts';
+import { dadaptSgdDHat, dadaptSgdDHatHalf, dogRBar, dogRBarNext, momoTau, momoTauHalf, prodigyDHat, prodigyDHatQuarter } from './param-free-invariants.ts';
 import { momentumErrorBound, momentumErrorBoundNoDrift, momentumErrorBoundSqrtHalfBeta } from './momentum-error-bound.ts';
 import {
   momentumErrorRecursion,
@@ -75,5 +78,17 @@ const all: Lemma[] = [
   majorityVoteRises,
   majorityVoteHoeffding,
   majorityVoteHoeffding4,
+  aliasDLowerBound,
+  aliasDLowerBoundAtStart,
+  aliasEtaIncrement,
+  aliasEtaIncrementL2,
+  prodigyDHat,
+  prodigyDHatQuarter,
+  dadaptSgdDHat,
+  dadaptSgdDHatHalf,
+  dogRBar,
+  dogRBarNext,
+  momoTau,
+  momoTauHalf,
 ];
 for (const l of all) lemmas.register(l);
