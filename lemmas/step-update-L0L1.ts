@@ -25,7 +25,7 @@ import type { Outcome } from '../src/lemmas/types.ts';
 const NEEDS = ['L0L1'] as const;
 
 /**
- * x = c + 10^e z; A = diag(|w_i|) (zeros allowed); m = g + eps is the estimate v of the coordinates'
+ * x = c + 10^e z; A = diag(|w_i|) / max_j |w_j| (zeros allowed); m = g + eps is the estimate v of the coordinates'
  * EstimateSpec (eps = v - g); the step length is gamma ||A||_F = min(10^k s, 30 / L1) (s the point
  * scale), so e^{gamma L1 ||A||_F} <= e^30 and the iterates stay where f is finite.
  */
@@ -66,7 +66,7 @@ const domain = fc.oneof({ arbitrary: general, weight: 4 }, { arbitrary: corner, 
 interface Eval {
   readonly d: number;
   readonly gamma: number;
-  /** gamma ||A||_F (computed directly, so that gamma^2 ||A||_F^2 cannot overflow when ||A||_F is tiny). */
+  /** gamma ||A||_F as a product (so that gamma^2 ||A||_F^2 = len^2 cannot overflow when ||A||_F is tiny). */
   readonly len: number;
   readonly df: number;
   readonly dfErr: number;
@@ -91,7 +91,12 @@ function evaluate(inst: StepUpdateInstance): Eval {
   const L1 = p.constants.L1!;
   const x = pointOf(p, inst.problem, inst.coords, inst.e);
   const s = Math.min(10 ** inst.e, familyDomain(inst.problem).coordCap(inst.problem));
-  const a = Float64Array.from({ length: d }, (_, i) => Math.abs(coord(inst.coords, i).w));
+  // Only gamma A enters the statement, so A is normalised to max_i a_i = 1 (keeps gamma <= the step
+  // length, and no product with a subnormal a_i matters beyond the underflow allowance).
+  const w = Float64Array.from({ length: d }, (_, i) => Math.abs(coord(inst.coords, i).w));
+  let wMax = 0;
+  for (let i = 0; i < d; i++) wMax = Math.max(wMax, w[i]);
+  const a = wMax > 0 ? w.map((v) => v / wMax) : w;
   const aF = norm2(a);
   const len = Math.min(10 ** inst.step * s, L1 > 0 ? 30 / L1 : Infinity);
   const gam = aF > 0 ? len / aF : len;
@@ -117,7 +122,7 @@ function evaluate(inst: StepUpdateInstance): Eval {
   // (u |x'_i|), with (1 + 2u) for the products of (1 + delta) factors.
   const delta = Float64Array.from({ length: d }, (_, i) => U * (gam * a[i] + Math.abs(xp[i])) * (1 + 2 * U) + ETA);
   const dfErr = ev.f(x, f0) + ev.f(xp, f1) + pointRoundingF(p, xp, gp, delta) + U * Math.abs(df) + 4 * ETA;
-  const e: Eval = { d, gamma: gam, len: aF > 0 ? len : 0, df, dfErr, gErr1: ev.grad1(x, g), ag1, aF, eps2: norm2(eps), g2: norm2(g), aMax, L0, L1 };
+  const e: Eval = { d, gamma: gam, len: gam * aF, df, dfErr, gErr1: ev.grad1(x, g), ag1, aF, eps2: norm2(eps), g2: norm2(g), aMax, L0, L1 };
   cache.set(inst, e);
   return e;
 }
@@ -170,7 +175,7 @@ export const stepUpdateL0L1 = exactLemma<StepUpdateInstance>({
   ],
   families: [
     `families declaring (L0, L1): ${familiesProviding(NEEDS).join(', ')}; (L, 0) for the L-smooth ones`,
-    'x = x* + 10^e z; A = diag(|w|); gamma ||A||_F = min(10^k s, 30 / L1), k in [-9, 1]; eps = 0, sign flips, zeros, tiny-opposite, perturbations, independent',
+    'x = x* + 10^e z; A = diag(|w|) / max |w|; gamma ||A||_F = min(10^k s, 30 / L1), k in [-9, 1]; eps = 0, sign flips, zeros, tiny-opposite, perturbations, independent',
     'corners: isotropic quadratics with eps = 0 (equality); exp-sum / sum-cosh with every sign of m reversed and steps of order 1/L1 (where e^{gamma L1 ||A||_F} is needed)',
   ],
   relation: '<=',

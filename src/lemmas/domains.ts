@@ -166,14 +166,14 @@ export const FAMILY_DOMAINS: readonly FamilyDomain[] = [
 
 /**
  * Per-coordinate data of an instance as one array, so that d = its length and shrinking removes
- * coordinates: lengths 1..8 (weight 6), 1..64 (3), 1..max spread over the whole range (1; about
- * one draw in six of these has d >= 1000). Every branch has minimum length 1, so counterexamples
- * shrink to the smallest dimension that still fails.
+ * coordinates: lengths 1..8 (weight 5), 1..64 (3), 1..max spread over the whole range (2; about
+ * one draw in six of these has d >= 1000 when max = 1200, so ~3% of all draws). Every branch has
+ * minimum length 1, so counterexamples shrink to the smallest dimension that still fails.
  */
 export function coordsArb<T>(coord: fc.Arbitrary<T>, max = 1200): fc.Arbitrary<T[]> {
-  const parts: { arbitrary: fc.Arbitrary<T[]>; weight: number }[] = [{ arbitrary: fc.array(coord, { minLength: 1, maxLength: Math.min(8, max) }), weight: 6 }];
+  const parts: { arbitrary: fc.Arbitrary<T[]>; weight: number }[] = [{ arbitrary: fc.array(coord, { minLength: 1, maxLength: Math.min(8, max) }), weight: 5 }];
   if (max > 8) parts.push({ arbitrary: fc.array(coord, { minLength: 1, maxLength: Math.min(64, max), size: 'max' }), weight: 3 });
-  if (max > 64) parts.push({ arbitrary: fc.array(coord, { minLength: 1, maxLength: max, size: 'max' }), weight: 1 });
+  if (max > 64) parts.push({ arbitrary: fc.array(coord, { minLength: 1, maxLength: max, size: 'max' }), weight: 2 });
   return fc.oneof(...parts);
 }
 

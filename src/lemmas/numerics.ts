@@ -36,10 +36,22 @@ export function norm1(a: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * ||a||_2, rescaled by max |a_i| when the plain sum of squares would underflow into the subnormal
+ * range or overflow (then sqrt(sum a_i^2) would lose its relative accuracy).
+ */
 export function norm2(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
+  if (s > 1e-290 && s < 1e290) return Math.sqrt(s);
+  const m = normInf(a);
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let t = 0;
+  for (let i = 0; i < a.length; i++) {
+    const q = a[i] / m;
+    t += q * q;
+  }
+  return m * Math.sqrt(t);
 }
 
 export function normInf(a: ArrayLike<number>): number {
