@@ -14,6 +14,10 @@ import { ratesLatex, ratesReport, theoremOutcome } from '../theorems/report.ts';
 import { cpuRun, resultsFile, runSweep, type EngineName, type EngineRun } from '../theorems/runner.ts';
 import type { ProfileName, RateTheorem } from '../theorems/types.ts';
 import { progressLine } from './progress.ts';
+import { lemmas } from '../../lemmas/index.ts';
+import { checkLemma, verdictAsExpected } from '../lemmas/runner.ts';
+import { lemmaRows, writeLemmaReports } from '../lemmas/report.ts';
+import type { LemmaResult } from '../lemmas/types.ts';
 import { applyOverride, loadSweepConfig } from '../config/sweep-config.ts';
 
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
@@ -131,6 +135,47 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
   return { ok, summaries };
 }
 
+interface LemmasOptions {
+  only?: string;
+  runs?: number;
+  seed?: number;
+  path?: string;
+  reports: string;
+  json?: boolean;
+}
+
+/** Checks the lemma catalogue (or `--only`), writes reports/lemmas.{md,tex,json}; ok when every verdict is as declared. */
+export function lemmasCommand(o: LemmasOptions): { ok: boolean; results: LemmaResult[] } {
+  if (o.path !== undefined && o.seed === undefined) throw new UserInputError('--path', 'needs --seed (a replay path belongs to one seed)');
+  const list = o.only ? o.only.split(',').map((id) => lemmas.get(id.trim())) : lemmas.all();
+  const bar = progressLine('lemmas');
+  const results: LemmaResult[] = [];
+  for (const [k, lemma] of list.entries()) {
+    bar.update(k, list.length, lemma.id);
+    results.push(checkLemma(lemma, { ...(o.runs ? { runs: o.runs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.path ? { path: o.path } : {}) }));
+  }
+  bar.update(list.length, list.length, '');
+  bar.end();
+  const argv = ['npx signcheck lemmas', ...(o.only ? ['--only', o.only] : []), ...(o.runs ? ['--runs', String(o.runs)] : [])].join(' ');
+  writeLemmaReports(results, o.reports, { command: argv });
+  writeFileAtomic(path.join(o.reports, 'lemmas.json'), `${JSON.stringify(lemmaRows(results), null, 1)}\n`);
+  const ok = results.every((r) => verdictAsExpected(r.verdict));
+  if (o.json) out(JSON.stringify({ ok, lemmas: lemmaRows(results) }));
+  else {
+    for (const r of results) {
+      const margin = Number.isFinite(r.smallestRelativeMargin) ? r.smallestRelativeMargin.toExponential(2) : '-';
+      out(`${r.id.padEnd(44)} ${r.verdict.padEnd(20)} runs ${String(r.runs).padStart(6)}  smallest margin ${margin}  ${(r.timeMs / 1000).toFixed(1)} s${r.replayCommand && r.verdict !== 'holds' ? `  replay: ${r.replayCommand}` : ''}`);
+    }
+  }
+  return { ok, results };
+}
+
+const positiveInt = (flag: string, min = 1) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UserInputError(flag, `must be an integer >= ${min}`, `got "${v}"`);
+  return n;
+};
+
 function listCommand(kind: string, json: boolean): void {
   const rows: Record<string, unknown>[] = (() => {
     switch (kind) {
@@ -140,6 +185,8 @@ function listCommand(kind: string, json: boolean): void {
         return problemFamilies.all().map((p) => ({ id: p.id, summary: p.summary, assumptions: p.assumptions }));
       case 'noise':
         return noiseModels.all().map((n) => ({ id: n.id, summary: n.summary }));
+      case 'lemmas':
+        return lemmas.all().map((l) => ({ id: l.id, summary: l.summary, kind: l.kind, expect: l.expect, source: l.source, statement: l.statement, ...(l.variantOf ? { variantOf: l.variantOf } : {}) }));
       case 'theorems':
         return theorems.all().map((t) => ({ id: t.id, summary: t.summary, kind: t.kind, source: t.source, bound: t.bound, variables: t.variables, metric: t.metric }));
       default:
@@ -185,6 +232,20 @@ export function program(): Command {
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
   cmd
+    .command('lemmas')
+    .description('check every lemma (fast-check properties, float64) and write reports/lemmas.{md,tex,json}')
+    .option('--only <ids>', 'comma-separated lemma ids')
+    .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', positiveInt('--runs'))
+    .option('--seed <s>', 'fast-check seed (default: a fixed seed per lemma)', positiveInt('--seed', 0))
+    .option('--path <p>', 'replay path of a counterexample (with --seed)')
+    .option('--reports <dir>', 'report directory', 'reports')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExamples:\n  signcheck lemmas\n  signcheck lemmas --only sign-mismatch --runs 100000\n  signcheck lemmas --only step-update-L0L1-needs-exp --seed 42 --path 3:1:0   # replay a counterexample')
+    .action((o: LemmasOptions) => {
+      const { ok } = lemmasCommand(o);
+      process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+  cmd
     .command('merge')
     .description('combine the results of sharded runs (same file names in each directory)')
     .argument('<dirs...>', 'shard result directories')
@@ -216,11 +277,18 @@ export function program(): Command {
     .addOption(profile())
     .option('--reports <dir>', 'report directory', 'reports')
     .action(async (o: { profile: ProfileName; reports: string }) => {
+      const lem = lemmasCommand({ reports: o.reports });
       const rates = await ratesCommand({ profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json') });
       const lines = [
         '# signcheck summary',
         '',
-        `Profile ${o.profile}, engine cpu. Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas; details in rates.md.`,
+        `Profile ${o.profile}, engine cpu. Lemmas: fast-check over the declared domains in float64 (details and counterexamples in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas (details in rates.md).`,
+        '',
+        '## Lemmas',
+        '',
+        '| lemma | expected | runs | smallest relative margin | verdict |',
+        '|---|---|---|---|---|',
+        ...lem.results.map((r) => `| ${r.id} | ${r.expect} | ${r.runs} | ${Number.isFinite(r.smallestRelativeMargin) ? r.smallestRelativeMargin.toExponential(2) : '-'} | ${r.verdict} |`),
         '',
         '## Rate theorems',
         '',
@@ -239,7 +307,7 @@ export function program(): Command {
       }
       writeFileAtomic(path.join(o.reports, 'summary.md'), `${lines.join('\n')}\n`);
       out(`wrote ${path.join(o.reports, 'summary.md')}`);
-      process.exitCode = rates.ok ? EXIT.ok : EXIT.failed;
+      process.exitCode = rates.ok && lem.ok ? EXIT.ok : EXIT.failed;
     });
   return cmd;
 }
