@@ -1,0 +1,56 @@
+/**
+ * Text helpers shared by the report renderers: number formatting, slugs, and escaping for HTML,
+ * Markdown and LaTeX, plus the small inline markup the pages use (`code` and **bold**).
+ */
+import { fmt } from '../experiments/compare.ts';
+
+export { fmt };
+
+/** A file-name-safe slug: lowercase letters, digits and single dashes. */
+export function slug(s: string): string {
+  const out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return out || 'x';
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Escapes text for a Markdown table cell (pipes and line breaks). */
+export function escapeMdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Escapes text for LaTeX (text mode). */
+export function escapeTex(s: string): string {
+  return s
+    .replace(/\\/g, '\u0000')
+    .replace(/([&%$#_{}])/g, '\\$1')
+    .replace(/~/g, '\\textasciitilde{}')
+    .replace(/\^/g, '\\textasciicircum{}')
+    .replace(/</g, '\\textless{}')
+    .replace(/>/g, '\\textgreater{}')
+    .replace(/\u0000/g, '\\textbackslash{}');
+}
+
+/**
+ * Inline markup to HTML: text is escaped, then `code` becomes <code> and **bold** <strong>.
+ * Nothing else is interpreted (no links, no raw HTML), so results text cannot inject markup.
+ */
+export function inlineHtml(s: string): string {
+  const parts = s.split('`');
+  return parts
+    .map((p, i) => (i % 2 === 1 && i < parts.length - 1 ? `<code>${escapeHtml(p)}</code>` : escapeHtml(i % 2 === 1 ? `\`${p}` : p).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')))
+    .join('');
+}
+
+/** A cell value as text: numbers with `digits` significant digits, null as '-'. */
+export function cellText(v: string | number | null, digits = 4): string {
+  if (v === null) return '-';
+  if (typeof v === 'number') return fmt(v, digits);
+  return v;
+}
