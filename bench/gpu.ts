@@ -5,10 +5,12 @@
  * algorithm the GPU engine supports at R x d = 64 x 2^20, 1024 x 2^14, 8 x 2^16 (separable
  * quadratic, Gaussian noise drawn in the kernel with Philox4x32-10, metrics reduced every step as
  * in a real run). ms/step comes from many steps encoded per submission, timed up to a final
- * readback; bytes/coord is our count of the kernel's DRAM traffic per coordinate and step: 4 bytes
- * per state vector loaded and per vector stored, plus the shared diag and center (8 bytes) once
- * per coordinate and step over all replicas (8 / R per replica-coordinate, assuming they stay in
- * cache across replicas). % copy = (bytes/coord x coordinate-steps/s) / copy bandwidth.
+ * readback; bytes/coord is our count of the kernels' DRAM traffic per coordinate and step: 4 bytes
+ * per state vector loaded and per vector stored (general-plan programs also store g and reload
+ * it), plus the shared diag and center (8 bytes) once per coordinate and step over all replicas
+ * (8 / R per replica-coordinate, assuming they stay in cache across replicas); metric partials
+ * and per-replica scalars are negligible. % copy = (bytes/coord x coordinate-steps/s) / copy
+ * bandwidth.
  *
  * `--quick`: small shapes (for lavapipe, the CPU Vulkan driver). The adapter is printed first so
  * that software numbers are never mistaken for GPU numbers. `--json FILE` also writes the rows.
@@ -117,7 +119,7 @@ async function stepTime(gpu: GpuContext, def: AlgorithmDef, R: number, d: number
     await run.advance(steps);
     await run.sync();
     const ms = (performance.now() - t0) / steps;
-    const bytesPerCoord = 4 * (run.kernel.vectors.length + run.kernel.written.length) + 8 / R;
+    const bytesPerCoord = 4 * run.kernel.traffic.vectorAccesses + (8 * run.kernel.traffic.probReads) / R;
     return { ms, bytesPerCoord };
   } finally {
     run.destroy();

@@ -10,6 +10,7 @@ import {
   generateReduceKernel,
   generateStepKernel,
   gpuSupport,
+  isFloat32Normal,
   RECORD_HEADER,
   RECORD_STRIDE,
   REDUCE_THREADS,
@@ -114,10 +115,15 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * - `frozen` counts float32 coordinates that did not change in the last step: an update below
  *   half an ulp of x_i rounds away, which float64 would still register.
  *
- * Supported: programs of server-scope map ops (sgd, sgd-momentum, signsgd, minibatch-signsgd,
- * signum, and any other such program) on problems with `separableQuadratic`, with any noise model
- * that has a WGSL transform (noise.wgsl.ts), any number of workers averaged into the server
- * gradient. Other runs throw a UserInputError naming what is missing (gpuSupport()).
+ * Supported (gpuSupport() in codegen.ts): server-scope programs on problems with
+ * `separableQuadratic`, with any noise model that has a WGSL transform (noise.wgsl.ts) and any
+ * number of workers averaged into the server gradient. Map-only programs (sgd, sgd-momentum,
+ * signsgd, minibatch-signsgd, signum, lion, ...) run as one fused kernel per step; programs with
+ * row reductions, scalar ops, fx, rand, oracle ops or an output vector (ef-signsgd, adamw, dog,
+ * ...) as a sequence of kernels per step. Not supported, with a UserInputError naming the reason:
+ * worker-scope programs (majority vote and other distributed methods), S_R guards and syncs,
+ * heterogeneous or non-separable problems, literals and hyperparameter values outside float32's
+ * normal range (e.g. the guard max(s, 1e-300), whose literal rounds to 0 in float32).
  *
  * Errors: unsupported runs, a missing adapter, and runs needing more device memory than the
  * budget (or failing allocation) throw UserInputError before any kernel runs.
@@ -143,6 +149,10 @@ interface Buffers {
   run: GPUBuffer;
   x0Row: GPUBuffer;
   chunk: GPUBuffer[];
+  /** General plan: per-replica scalars, reduction partials, x before the last step (per chunk). */
+  scal: GPUBuffer;
+  rpart: GPUBuffer;
+  xPrev: GPUBuffer[] | null;
 }
 
 /**
@@ -176,7 +186,8 @@ export class WebGpuRun {
     private readonly fOffset: number,
     private readonly bufs: Buffers,
     private readonly allBuffers: GPUBuffer[],
-    private readonly stepPipeline: GPUComputePipeline,
+    /** One pipeline per entry of kernel.sequence. */
+    private readonly stepPipelines: GPUComputePipeline[],
     private readonly reducePipeline: GPUComputePipeline,
     private readonly stepGroups: GPUBindGroup[],
     private readonly reduceGroup: GPUBindGroup,
@@ -219,7 +230,7 @@ export class WebGpuRun {
     const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes);
     const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
     const kernel: StepKernel = generateStepKernel({ def, hyperNames, noise, sigma: sigmaKind, workers: n, wx: layout.wx, wy: layout.wy });
-    const storageCount = 5 + kernel.vectors.length;
+    const storageCount = 7 + kernel.vectors.length;
     if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
       throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
     }
@@ -232,10 +243,13 @@ export class WebGpuRun {
     if (partialRow > layout.maxBinding) {
       throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
     }
-    const stateBytes = kernel.vectors.length * R * layout.dq * 16;
+    const general = kernel.plan === 'general';
+    const stateBytes = (kernel.vectors.length + (general ? 1 : 0)) * R * layout.dq * 16;
+    const scalarBytes = general ? R * kernel.scalars.length * 4 + kernel.reductionSlots * R * layout.nwg * 4 : 0;
     const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
     const totalBytes =
       stateBytes +
+      scalarBytes +
       layout.dq * 32 +
       (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
       K * partialRow +
@@ -253,9 +267,11 @@ export class WebGpuRun {
     }
 
     // ---- pipelines
-    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage'];
+    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'];
     for (let i = 0; i < kernel.vectors.length; i++) stepBindings.push('storage');
-    const stepKernel = await computePipeline(gpu, kernel.wgsl, 'step', stepBindings);
+    const stepKernels = [];
+    for (const k of kernel.sequence) stepKernels.push(await computePipeline(gpu, kernel.wgsl, k.entry, stepBindings));
+    const stepLayout = stepKernels[0].layout;
     const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames), 'reduce', [
       'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
     ]);
@@ -297,6 +313,12 @@ export class WebGpuRun {
         row.set(x0);
         const x0Row = track(storageBuffer(gpu!, row, 'x0'));
         const state = layout.chunks.map((c) => kernel.vectors.map((v) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `${v}[${c.r0},${c.q0}]`))));
+        const xPrev = general ? layout.chunks.map((c) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `xprev[${c.r0},${c.q0}]`))) : null;
+        const NS = Math.max(1, kernel.scalars.length);
+        const sinit = new Float32Array(R * NS);
+        for (let r = 0; r < R; r++) kernel.scalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
+        const scal = track(storageBuffer(gpu!, sinit, 'scalars'));
+        const rpart = track(storageBuffer(gpu!, Math.max(1, kernel.reductionSlots) * R * layout.nwg * 4, 'reduction-partials'));
         const chunk = layout.chunks.map((c) => {
           const u = track(device.createBuffer({ size: CHUNK_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
           const w = new ArrayBuffer(CHUNK_BYTES);
@@ -304,16 +326,19 @@ export class WebGpuRun {
           const wf = new Float32Array(w);
           wu.set([c.r0, c.q0, c.rows, c.quads, c.wgx0, layout.nwg, R, d, seed >>> 0]);
           wf[9] = spec.noise && typeof spec.noise.sigma === 'number' ? spec.noise.sigma : 0;
+          wf[10] = fOffset + fStar; // f(c)
           writeBuffer(gpu!, u, 0, new Uint8Array(w));
           return u;
         });
         // every replica row of x starts at x0
         const enc = device.createCommandEncoder();
         layout.chunks.forEach((c, ci) => {
-          for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][0], rl * c.quads * 16, c.quads * 16);
+          // x and the output vector (when the program declares one) start at x0
+          const starts = [0, ...(kernel.output !== 'x' ? [kernel.vectors.indexOf(kernel.output)] : [])];
+          for (const vi of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][vi], rl * c.quads * 16, c.quads * 16);
         });
         device.queue.submit([enc.finish()]);
-        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk };
+        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev };
       });
     } catch (err) {
       for (const b of all) b.destroy();
@@ -332,9 +357,11 @@ export class WebGpuRun {
         { binding: 3, resource: { buffer: bufs.partials } },
         { binding: 4, resource: { buffer: bufs.prob, offset: c.q0 * 32, size: c.quads * 32 } },
         { binding: 5, resource: sigmaKind === 'vector' ? { buffer: bufs.sigma, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: bufs.sigma } },
+        { binding: 6, resource: { buffer: bufs.scal } },
+        { binding: 7, resource: { buffer: bufs.rpart } },
         ...kernel.vectors.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
       ];
-      return device.createBindGroup({ layout: stepKernel.layout, entries });
+      return device.createBindGroup({ layout: stepLayout, entries });
     });
     const reduceGroup = device.createBindGroup({
       layout: reduceKernel.layout,
@@ -348,7 +375,7 @@ export class WebGpuRun {
         { binding: 6, resource: { buffer: bufs.curve } },
       ],
     });
-    return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernel.pipeline, reduceKernel.pipeline, stepGroups, reduceGroup, started);
+    return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernels.map((k) => k.pipeline), reduceKernel.pipeline, stepGroups, reduceGroup, started);
   }
 
   /** The next step pass to run (T + 1 when done). */
@@ -407,18 +434,41 @@ export class WebGpuRun {
         rf[o + F.T] = T;
         rf[o + F.d] = d;
         rf[o + F.n] = n;
-        this.hyperNames.forEach((h, i) => (rf[o + RECORD_HEADER.length + i] = update ? this.hyperVals[h] : 0));
+        this.hyperNames.forEach((h, i) => {
+          const v = update ? this.hyperVals[h] : 0;
+          if (!isFloat32Normal(v)) {
+            throw new UserInputError(`${def.id}.${h}`, 'must be 0 or within float32 range [1.2e-38, 3.4e38] in magnitude on the webgpu engine', `got ${v} at t = ${t}; use engine "cpu"`);
+          }
+          rf[o + RECORD_HEADER.length + i] = v;
+        });
         if (closes) groupStart = k + 1;
       }
       writeBuffer(this.gpu, this.bufs.records, 0, new Uint8Array(this.recBytes, 0, count * RECORD_STRIDE));
       const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
+      let pass = enc.beginComputePass();
+      const seq = this.kernel.sequence;
       for (let k = 0; k < count; k++) {
         const off = k * RECORD_STRIDE;
-        pass.setPipeline(this.stepPipeline);
-        layout.chunks.forEach((c, ci) => {
-          pass.setBindGroup(0, this.stepGroups[ci], [off]);
-          pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
+        const t = base + k;
+        if (t === T - 1 && this.bufs.xPrev) {
+          // frozen coordinates of the general plan: x before the last step, compared on the host
+          pass.end();
+          layout.chunks.forEach((c, ci) => enc.copyBufferToBuffer(this.bufs.state[ci][0], 0, this.bufs.xPrev![ci], 0, c.rows * c.quads * 16));
+          pass = enc.beginComputePass();
+        }
+        seq.forEach((kern, si) => {
+          if (kern.onlyUpdate && t >= T) return;
+          pass.setPipeline(this.stepPipelines[si]);
+          if (kern.dispatch === 'grid') {
+            layout.chunks.forEach((c, ci) => {
+              pass.setBindGroup(0, this.stepGroups[ci], [off]);
+              pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
+            });
+          } else {
+            pass.setBindGroup(0, this.stepGroups[0], [off]);
+            if (kern.dispatch === 'replica-group') pass.dispatchWorkgroups(reduceX, reduceY);
+            else pass.dispatchWorkgroups(Math.ceil(R / REDUCE_THREADS));
+          }
         });
         if (ru[k * W + F.rcount] > 0) {
           pass.setPipeline(this.reducePipeline);
@@ -457,13 +507,29 @@ export class WebGpuRun {
     const finalX = new Float64Array(R * d);
     for (let ci = 0; ci < layout.chunks.length; ci++) {
       const c = layout.chunks[ci];
-      const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][0]));
+      const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][this.kernel.vectors.indexOf(this.kernel.output)]));
       for (let rl = 0; rl < c.rows; rl++) {
         const r = c.r0 + rl;
         const from = rl * c.quads * 4;
         const i0 = c.q0 * 4;
         const len = Math.min(c.quads * 4, d - i0);
         for (let i = 0; i < len; i++) finalX[r * d + i0 + i] = xs[from + i];
+      }
+    }
+    // general plan: frozen coordinates from x_T and the copy of x_{T-1}
+    let frozenHost: Int32Array | null = null;
+    if (bufs.xPrev) {
+      frozenHost = new Int32Array(R);
+      for (let ci = 0; ci < layout.chunks.length; ci++) {
+        const c = layout.chunks[ci];
+        const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][0]));
+        const xp = new Float32Array(await readBuffer(gpu, bufs.xPrev[ci]));
+        const len = Math.min(c.quads * 4, d - c.q0 * 4);
+        for (let rl = 0; rl < c.rows; rl++) {
+          let fz = 0;
+          for (let i = 0; i < len; i++) if (xs[rl * c.quads * 4 + i] === xp[rl * c.quads * 4 + i]) fz++;
+          frozenHost[c.r0 + rl] += fz;
+        }
       }
     }
     const avgG1 = new Float64Array(R);
@@ -503,7 +569,7 @@ export class WebGpuRun {
       } else {
         avgG1[r] = (stF[o] + stF[o + 1]) / T;
         avgG2[r] = (stF[o + 2] + stF[o + 3]) / T;
-        frozen[r] = stU[o + 6];
+        frozen[r] = frozenHost ? frozenHost[r] : stU[o + 6];
       }
     }
     return {

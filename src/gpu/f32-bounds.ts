@@ -1,5 +1,5 @@
 import type { Expr } from '../algorithms/expr.ts';
-import { allHypers, checkProgram, type MapOp } from '../algorithms/program.ts';
+import { allHypers, checkProgram, type MapOp, type OracleOp, type ScalarOp } from '../algorithms/program.ts';
 import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { philox4x32 } from '../rng/philox.ts';
@@ -75,6 +75,9 @@ export function trackExpr(e: Expr, env: (name: string) => Tracked): Tracked {
       const uncertain = args.some((a) => a.uncertain);
       const [a, b] = args;
       switch (e.fn) {
+        case 'rand':
+          // the coordinate's compress-stream uniform (the caller provides __rand0..3)
+          return env(`__rand${(e.args[0] as { value: number }).value}`);
         case 'sign':
         case 'pos': {
           const v = e.fn === 'sign' ? Math.sign(a.v) : a.v > 0 ? 1 : 0;
@@ -112,29 +115,41 @@ export interface TrackedMetrics {
   readonly e1: Float64Array;
   readonly n2: Float64Array;
   readonly e2: Float64Array;
-  /** 1/2 sum diag (x - c)^2 = f - f(c), and its bound. */
+  /** 1/2 sum diag (x - c)^2 = f - f(c) at the output point, and its bound. */
   readonly hf: Float64Array;
   readonly ehf: Float64Array;
 }
 
 /** Result of {@link simulateWithBounds}. */
 export interface TrackedRun {
-  /** x_T per replica (R x d), float64 values in runCpu's order of operations. */
+  /** The output vector (x unless the program declares one) at T per replica (R x d), in runCpu's order of operations. */
   readonly x: Float64Array;
-  /** Bound on |x_gpu - x| for certain coordinates. */
+  /** Bound on |gpu - value| for each entry of `x`. */
   readonly ex: Float64Array;
   /** 1 where some sign/pos decision on the coordinate's path was within rounding of 0. */
   readonly uncertain: Uint8Array;
-  /** Metrics at x_t for t = 0..T (index r * (T + 1) + t). */
+  /** 1 for replicas where a scalar (a step size, a norm) went through an uncertain decision. */
+  readonly uncertainReplica: Uint8Array;
+  /** Metrics at the output point for t = 0..T (index r * (T + 1) + t). */
   readonly metrics: TrackedMetrics;
 }
 
+const sumTracked = (a: Tracked, b: Tracked): Tracked => {
+  const v = a.v + b.v;
+  return { v, e: a.e + b.e + U * Math.abs(v), uncertain: a.uncertain || b.uncertain };
+};
+const mulTracked = (a: Tracked, b: Tracked): Tracked => {
+  const v = a.v * b.v;
+  return { v, e: Math.abs(a.v) * b.e + Math.abs(b.v) * a.e + a.e * b.e + U * Math.abs(v), uncertain: a.uncertain || b.uncertain };
+};
+
 /**
- * Simulates a fused-kernel run (server-scope map programs, separable quadratic, additive noise
- * with a WGSL transform) in float64 with float32 error bounds; mirrors runCpu's order of
- * operations. `sumLevels` is the number of sequential float32 additions a metric sum goes
- * through on the device (4-lane dot, workgroup tree, reduce kernel), used for the metric bounds:
- * a sum of nonnegative terms computed with k levels of rounded additions is within k U of the sum.
+ * Simulates a WebGPU run (server-scope programs on a separable quadratic with additive noise, both
+ * plans of codegen.ts) in float64 with float32 error bounds, in runCpu's order of operations.
+ * `sumLevels` is the number of sequential float32 additions a row sum goes through on the device
+ * (4-lane accumulation, workgroup tree, per-replica finish: metricSumLevels()); a sum of terms
+ * rounded through k levels is within k U sum |terms| of the exact sum (first order). Row maxima
+ * are 1-Lipschitz: their bound is the largest bound of the terms.
  */
 export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun {
   const { algorithm: def, problem, T, replicas: R, seed } = spec;
@@ -142,11 +157,12 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
   const d = problem.d;
   const sq = problem.separableQuadratic;
   if (!sq) throw new Error('simulateWithBounds needs a separable quadratic');
-  const checked = checkProgram(def.id, def.program);
+  const prog = def.program;
+  const checked = checkProgram(def.id, prog);
+  if (checked.workerOps) throw new Error('simulateWithBounds covers server-scope programs only');
   const hyper = resolveHyper(def, spec.hyper);
   const hyperNames = allHypers(def).map((h) => h.name);
-  const vecNames = def.program.vectors.map((v) => v.name);
-  const scalarInit = new Map(def.program.scalars.map((s) => [s.name, s.init]));
+  const vecNames = prog.vectors.map((v) => v.name);
   const noise = spec.noise;
   const wn = noise ? wgslNoiseFor(noise.model) : null;
   const spc = noise ? noise.model.samplesPerCall : 4;
@@ -158,10 +174,13 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
   const tmpE = new Float64Array(4);
   const hv: Record<string, number> = {};
   const x0 = spec.x0 ?? problem.x0();
+  const out = prog.output ?? 'x';
+  const fc = problem.f(sq.center);
 
   const X = new Float64Array(R * d);
   const EX = new Float64Array(R * d);
   const UNC = new Uint8Array(R * d);
+  const UNCR = new Uint8Array(R);
   const steps = T + 1;
   const metrics: TrackedMetrics = {
     n1: new Float64Array(R * steps),
@@ -172,14 +191,28 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
     ehf: new Float64Array(R * steps),
   };
   const sigmaAt = (i: number) => (noise ? (typeof noise.sigma === 'number' ? noise.sigma : noise.sigma[i]) : 0);
+  const L: Tracked[] = Array.from(sq.diag, (v) => input(v));
+  const C: Tracked[] = Array.from(sq.center, (v) => input(v));
+  /** diag (p - c) with its bound, and (p - c). */
+  const gradAt = (p: Tracked, i: number): { g: Tracked; dx: Tracked } => {
+    const dxv = p.v - C[i].v;
+    const dx: Tracked = { v: dxv, e: p.e + C[i].e + U * Math.abs(dxv), uncertain: false };
+    return { g: mulTracked(L[i], dx), dx };
+  };
+  /** Sum of nonnegative-magnitude terms through sumLevels roundings. */
+  const rowSum = (v: number, e: number, abs: number): Tracked => ({ v, e: e + sumLevels * U * (abs + e), uncertain: false });
 
   for (let r = 0; r < R; r++) {
-    const x: Tracked[] = Array.from(x0, (v) => input(v));
-    const vec = new Map<string, Tracked[]>(vecNames.map((v) => [v, Array.from({ length: d }, () => exact(0))]));
+    const vec = new Map<string, Tracked[]>([['x', Array.from(x0, (v) => input(v))]]);
+    for (const v of vecNames) vec.set(v, Array.from({ length: d }, () => exact(0)));
+    if (out !== 'x') vec.set(out, vec.get('x')!.map((q) => ({ ...q })));
+    vec.set('g', Array.from({ length: d }, () => exact(0)));
+    const scal = new Map<string, Tracked>(prog.scalars.map((sc) => [sc.name, input(sc.init)]));
     const unc = new Uint8Array(d);
+    let uncR = 0;
     for (let t = 0; t <= T; t++) {
-      // exact gradient and metrics at x_t
-      const ge: Tracked[] = new Array(d);
+      // metrics at the output point
+      const po = vec.get(out)!;
       let s1 = 0;
       let es1 = 0;
       let s2 = 0;
@@ -187,19 +220,14 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
       let sf = 0;
       let esf = 0;
       for (let i = 0; i < d; i++) {
-        const L = input(sq.diag[i]);
-        const c = input(sq.center[i]);
-        const dxv = x[i].v - c.v;
-        const dx: Tracked = { v: dxv, e: x[i].e + c.e + U * Math.abs(dxv), uncertain: false };
-        const gv = L.v * dx.v;
-        ge[i] = { v: gv, e: Math.abs(L.v) * dx.e + Math.abs(dx.v) * L.e + L.e * dx.e + U * Math.abs(gv), uncertain: false };
-        s1 += Math.abs(gv);
-        es1 += ge[i].e;
-        s2 += gv * gv;
-        es2 += 2 * Math.abs(gv) * ge[i].e + ge[i].e ** 2 + U * gv * gv;
-        const fv = gv * dxv;
+        const { g, dx } = gradAt(po[i], i);
+        s1 += Math.abs(g.v);
+        es1 += g.e;
+        s2 += g.v * g.v;
+        es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
+        const fv = g.v * dx.v;
         sf += fv;
-        esf += Math.abs(gv) * dx.e + Math.abs(dxv) * ge[i].e + ge[i].e * dx.e + U * Math.abs(fv);
+        esf += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
       }
       const k = r * steps + t;
       metrics.n1[k] = s1;
@@ -212,14 +240,35 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
       metrics.ehf[k] = 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
       if (t === T) break;
 
-      // stochastic gradient, in runCpu's order: g = sum_j (ge + sum_b (sigma z) / B) / n
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
+      const x = vec.get('x')!;
+      const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
+      for (const h of hyperNames) params[h] = input(hv[h]);
+      if (checked.readsFx) {
+        // fx = f(c) + 1/2 sum diag (x - c)^2 (f32), against the float64 f(x_t) of runCpu
+        let sfx = 0;
+        let esfx = 0;
+        let afx = 0;
+        for (let i = 0; i < d; i++) {
+          const { g, dx } = gradAt(x[i], i);
+          const fv = g.v * dx.v;
+          sfx += fv;
+          afx += Math.abs(fv);
+          esfx += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
+        }
+        const half = rowSum(0.5 * sfx, 0.5 * esfx, 0.5 * afx);
+        const fxv = problem.f(x.map((q) => q.v) as unknown as Float64Array);
+        scal.set('fx', { v: fxv, e: U * Math.abs(fc) + half.e + U * Math.abs(fxv) + Math.abs(fc + half.v - fxv), uncertain: false });
+      }
+
+      // noise terms N_j = (sigma sum_b z_b) / B per worker, kept for oracle ops (same draws)
       const B = hv.batch;
       const invB: Tracked = { v: 1 / B, e: 5 * U / B, uncertain: false };
-      const g: Tracked[] = Array.from({ length: d }, () => exact(0));
+      const noiseTerms: Tracked[][] = [];
       for (let j = 0; j < n; j++) {
-        const gw: Tracked[] = ge.map((q) => ({ ...q }));
+        const terms: Tracked[] = Array.from({ length: d }, () => exact(0));
         if (noise && wn) {
+          const zs: Tracked[] = Array.from({ length: d }, () => exact(0));
           for (let b = 0; b < B; b++) {
             const lane = laneWord(j, b);
             for (let q = 0; q < blocks; q++) {
@@ -232,56 +281,100 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
               }
             }
             for (let i = 0; i < d; i++) {
-              const sg = sigmaAt(i);
-              const szv = sg * z[i];
-              const esz = sg * ez[i] + Math.abs(z[i]) * U * sg + U * Math.abs(szv);
-              const termv = szv * invB.v;
-              const eterm = esz * invB.v + Math.abs(szv) * invB.e + U * Math.abs(termv);
-              const sum = gw[i].v + termv;
-              gw[i] = { v: sum, e: gw[i].e + eterm + U * Math.abs(sum), uncertain: false };
+              const zi: Tracked = { v: z[i], e: ez[i], uncertain: false };
+              zs[i] = b === 0 ? zi : sumTracked(zs[i], zi);
             }
           }
+          for (let i = 0; i < d; i++) terms[i] = mulTracked(mulTracked(input(sigmaAt(i)), zs[i]), invB);
         }
-        for (let i = 0; i < d; i++) {
-          if (n === 1) g[i] = gw[i];
-          else {
-            const qv = gw[i].v / n;
-            const eq = gw[i].e / n + 5 * U * Math.abs(qv);
-            const sum = j === 0 ? qv : g[i].v + qv;
-            g[i] = { v: sum, e: (j === 0 ? 0 : g[i].e) + eq + (j === 0 ? 0 : U * Math.abs(sum)), uncertain: false };
-          }
-        }
+        noiseTerms.push(terms);
       }
-      // the program's map ops, coordinate by coordinate
-      const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
-      for (const h of hyperNames) params[h] = input(hv[h]);
-      for (let i = 0; i < d; i++) {
-        const cur = new Map<string, Tracked>([['x', x[i]], ['g', g[i]]]);
-        for (const v of vecNames) cur.set(v, vec.get(v)![i]);
-        for (const op of def.program.ops as readonly MapOp[]) {
-          const locals = new Map<string, Tracked>();
-          const env = (name: string): Tracked => {
-            const l = locals.get(name) ?? cur.get(name) ?? params[name];
-            if (l) return l;
-            if (scalarInit.has(name)) return input(scalarInit.get(name)!);
-            throw new Error(`unresolved ${name}`);
-          };
-          for (const [target, src] of op.assign) {
-            const val = trackExpr(checked.parsed.get(src)!, env);
-            if (val.uncertain) unc[i] = 1;
-            if (cur.has(target)) cur.set(target, val);
-            else locals.set(target, val);
+      /** The stochastic gradient at point p with this step's draws (runCpu's order). */
+      const noisy = (p: Tracked[]): Tracked[] =>
+        p.map((pi, i) => {
+          const ge = gradAt(pi, i).g;
+          let acc = exact(0);
+          for (let j = 0; j < n; j++) {
+            const gw = noise ? sumTracked(ge, noiseTerms[j][i]) : ge;
+            if (n === 1) return gw;
+            const q: Tracked = { v: gw.v / n, e: gw.e / n + 5 * U * Math.abs(gw.v / n), uncertain: false };
+            acc = j === 0 ? q : sumTracked(acc, q);
           }
+          return acc;
+        });
+      vec.set('g', noisy(x));
+
+      prog.ops.forEach((op, opIndex) => {
+        if (op.op === 'map') {
+          const m = op as MapOp;
+          const reds = (m.reduce ?? []).map(() => ({ v: 0, e: 0, abs: 0, max: -Infinity, maxE: 0 }));
+          const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
+          for (let i = 0; i < d; i++) {
+            const locals = new Map<string, Tracked>();
+            const rw: Tracked[] = [];
+            if (random) {
+              philox4x32(i, t, 0, r, seed, (Purpose.compress + opIndex) >>> 0, words, 0);
+              for (let s = 0; s < 4; s++) {
+                const u = (words[s] + 0.5) * 2.3283064365386963e-10;
+                rw.push({ v: u, e: 2 * U * u, uncertain: false });
+              }
+            }
+            const env = (name: string): Tracked => {
+              if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
+              const l = locals.get(name) ?? vec.get(name)?.[i] ?? params[name] ?? scal.get(name);
+              if (l) return l;
+              throw new Error(`unresolved ${name}`);
+            };
+            for (const [target, src] of m.assign) {
+              const val = trackExpr(checked.parsed.get(src)!, env);
+              if (val.uncertain) unc[i] = 1;
+              const row = vec.get(target);
+              if (row) row[i] = val;
+              else locals.set(target, val);
+            }
+            (m.reduce ?? []).forEach((rr, k) => {
+              const val = trackExpr(checked.parsed.get(rr.expr)!, env);
+              if (val.uncertain) uncR = 1;
+              const acc = reds[k];
+              if (rr.kind === 'sum') {
+                acc.v += val.v;
+                acc.e += val.e;
+                acc.abs += Math.abs(val.v);
+              } else {
+                acc.max = Math.max(acc.max, val.v);
+                acc.maxE = Math.max(acc.maxE, val.e);
+              }
+            });
+          }
+          (m.reduce ?? []).forEach((rr, k) => {
+            const acc = reds[k];
+            scal.set(rr.into, rr.kind === 'sum' ? { ...rowSum(acc.v, acc.e, acc.abs), uncertain: uncR === 1 } : { v: acc.max, e: acc.maxE, uncertain: uncR === 1 });
+          });
+        } else if (op.op === 'scalar') {
+          for (const [target, src] of (op as ScalarOp).assign) {
+            const val = trackExpr(checked.parsed.get(src)!, (name) => {
+              const l = scal.get(name) ?? params[name];
+              if (!l) throw new Error(`unresolved scalar ${name}`);
+              return l;
+            });
+            if (val.uncertain) uncR = 1;
+            scal.set(target, val);
+          }
+        } else if (op.op === 'oracle') {
+          const o = op as OracleOp;
+          vec.set(o.into, noisy(vec.get(o.at)!));
+        } else {
+          throw new Error(`simulateWithBounds: ${op.op} ops are not covered`);
         }
-        x[i] = cur.get('x')!;
-        for (const v of vecNames) vec.get(v)![i] = cur.get(v)!;
-      }
+      });
     }
+    const po = vec.get(out)!;
     for (let i = 0; i < d; i++) {
-      X[r * d + i] = x[i].v;
-      EX[r * d + i] = x[i].e;
+      X[r * d + i] = po[i].v;
+      EX[r * d + i] = po[i].e;
       UNC[r * d + i] = unc[i];
     }
+    UNCR[r] = uncR;
   }
-  return { x: X, ex: EX, uncertain: UNC, metrics };
+  return { x: X, ex: EX, uncertain: UNC, uncertainReplica: UNCR, metrics };
 }
