@@ -3,20 +3,25 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { algorithms } from '../algorithms/index.ts';
 import type { AlgorithmDef } from '../algorithms/program.ts';
 import { runCpu } from '../engine/cpu.ts';
-import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import { createProblem } from '../problems/index.ts';
-import { ProgramOptimizer, type Grouping } from './optimizer.ts';
+import { ProgramOptimizer } from './optimizer.ts';
 import {
   cloneState,
   compareTracked,
-  engineStep,
   exactTracked,
   f32,
   f32Random,
+  freshVariableName,
   initialState,
   layoutOf,
+  loadedOptimizer,
+  midRunState,
+  oneStepFromMidRun,
+  paramsAt,
   randomVector,
-  roundState,
+  readState,
+  stepWith,
+  TEST_HORIZON,
   testHyper,
   trackedStep,
   useTfCpu,
@@ -35,79 +40,17 @@ import {
 // is counted as uncertain, not compared, and the test requires such coordinates to be rare (< 2%),
 // so the comparison cannot pass vacuously.
 
-const T = 100;
-let varCounter = 0;
-const freshName = (base: string) => `${base}_${varCounter++}`;
+const T = TEST_HORIZON;
+const freshName = freshVariableName;
 
 beforeAll(useTfCpu);
 
 const noOracle = (def: AlgorithmDef) => !def.program.ops.some((o) => o.op === 'oracle');
 
-/** P of step t for a group of size d, as both the optimizer and the engine see it. */
-function paramsAt(def: AlgorithmDef, hyper: Record<string, number | string>, t: number, d: number, n: number, extra: Record<string, number>) {
-  const P: Record<string, number> = {};
-  evaluateHyper(def, resolveHyper(def, { ...hyper, batch: 1 }), { t, T, d, n }, P);
-  return Object.assign(P, { t, first: t === 0 ? 1 : 0, T, d, n }, extra);
-}
-
-/** A reachable mid-run state: `steps` engine steps from x0 with random gradients, rounded to float32. */
-function midRunState(def: AlgorithmDef, hyper: Record<string, number | string>, d: number, n: number, steps: number, seed: number, replica = 0): EngineState {
-  const rng = f32Random(seed);
-  const s = initialState(def, randomVector(rng, d, 2), n);
-  const workerG = layoutOf(def).vecScope.get('g') === 'worker';
-  for (let t = 0; t < steps; t++) {
-    s.V.g = randomVector(rng, workerG ? n * d : d);
-    engineStep(def, s, paramsAt(def, hyper, t, d, n, { fx: Math.fround(1 + rng()), __replica: replica, __seed: 9 }), d, n);
-    roundState(s);
-  }
-  return s;
-}
-
 function assertComparison(label: string, c: Comparison) {
   expect(c.failures, `${label}: ${c.failures.slice(0, 5).join('; ')}`).toEqual([]);
   expect(c.compared).toBeGreaterThan(0);
   expect(c.uncertain / (c.compared + c.uncertain)).toBeLessThan(0.02);
-}
-
-/** Creates the optimizer, loads `state` (iteration t) for the given variables, and returns it. */
-async function loadedOptimizer(def: AlgorithmDef, hyper: Record<string, number | string>, n: number, grouping: Grouping, t: number, vars: readonly { v: tf.Variable; s: EngineState }[], groupState?: EngineState) {
-  const opt = new ProgramOptimizer(def, hyper, { workers: n, grouping, seed: 9, horizon: T });
-  const weights: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(t, 'int32') }];
-  const { vecScope } = layoutOf(def);
-  for (const { v, s } of vars) {
-    for (const vec of def.program.vectors) {
-      const shape = vecScope.get(vec.name) === 'worker' ? [n, v.size] : [v.size];
-      weights.push({ name: `${v.name}/${vec.name}`, tensor: tf.tensor(f32(s.V[vec.name]), shape, 'float32') });
-    }
-    if (grouping === 'per-variable') {
-      for (const sc of def.program.scalars) weights.push({ name: `${v.name}/${sc.name}`, tensor: tf.tensor(f32(s.S[sc.name]), sc.scope === 'worker' ? [n, 1] : [], 'float32') });
-    }
-  }
-  if (grouping === 'global' && groupState) {
-    for (const sc of def.program.scalars) weights.push({ name: `signcheck:global/${sc.name}`, tensor: tf.tensor(f32(groupState.S[sc.name]), sc.scope === 'worker' ? [n, 1] : [], 'float32') });
-  }
-  await opt.setWeights(weights);
-  tf.dispose(weights.map((w) => w.tensor));
-  return opt;
-}
-
-/** Steps the optimizer with per-worker (or single) gradients; g is laid out as the engine's V.g. */
-function stepWith(opt: ProgramOptimizer, def: AlgorithmDef, n: number, items: readonly { v: tf.Variable; g: Float64Array }[], fx: number) {
-  const workerG = layoutOf(def).vecScope.get('g') === 'worker';
-  const loss = tf.scalar(fx);
-  const perWorker = Array.from({ length: workerG ? n : 1 }, (_, j) =>
-    items.map(({ v, g }) => ({ name: v.name, tensor: tf.tensor(f32(workerG ? g.subarray(j * v.size, (j + 1) * v.size) : g), v.shape, 'float32') })),
-  );
-  if (workerG || n > 1) opt.applyWorkerGradients(perWorker, loss);
-  else if (opt.readsLoss) opt.applyWorkerGradients(perWorker, loss);
-  else opt.applyGradients(perWorker[0]);
-  tf.dispose([loss, ...perWorker.flat().map((q) => q.tensor)]);
-}
-
-async function readState(opt: ProgramOptimizer): Promise<Map<string, Float32Array>> {
-  const out = new Map<string, Float32Array>();
-  for (const w of await opt.getWeights()) out.set(w.name, (await w.tensor.data()) as Float32Array);
-  return out;
 }
 
 const testable = algorithms.all().filter(noOracle);
@@ -118,40 +61,11 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
   });
 
   it.each(testable.map((def) => [def.id, def] as const))('%s: from a mid-run state (single variable)', async (_id, def) => {
-    const d = 37;
-    const n = layoutOf(def).workerOps ? 3 : 1;
-    const hyper = testHyper(def);
-    const t = 3;
-    const s = midRunState(def, hyper, d, n, t, 11);
-    const rng = f32Random(5);
-    const workerG = layoutOf(def).vecScope.get('g') === 'worker';
-    const g = randomVector(rng, workerG ? n * d : d);
-    const fx = Math.fround(1.5);
-    const P = paramsAt(def, hyper, t, d, n, { fx, __replica: 0, __seed: 9 });
-
-    // engine (float64) and tracked (float64 + float32 bounds) from the same state
-    const eng = cloneState(s);
-    eng.V.g = g.slice();
-    engineStep(def, eng, P, d, n);
-    const tr = exactTracked(s);
-    tr.V.g = Array.from(g, (v) => ({ v, e: 0, uncertain: false }));
-    trackedStep(def, tr, P, d, n, { seed: 9, replica: 0 });
-    for (const [name, arr] of Object.entries(eng.V)) arr.forEach((v, i) => expect(tr.V[name][i].v, `${name}[${i}]`).toBe(v));
-    for (const [name, arr] of Object.entries(eng.S)) arr.forEach((v, i) => expect(tr.S[name][i].v, `${name}[${i}]`).toBe(v));
-
-    // tfjs
-    const v = tf.variable(tf.tensor(f32(s.V.x), [d], 'float32'), true, freshName('w'));
-    const opt = await loadedOptimizer(def, hyper, n, 'per-variable', t, [{ v, s }]);
-    stepWith(opt, def, n, [{ v, g }], fx);
-    const state = await readState(opt);
-    const c: Comparison = { compared: 0, uncertain: 0, worst: 0, failures: [] };
-    compareTracked('x', await v.data(), tr.V.x, c);
-    for (const vec of def.program.vectors) compareTracked(vec.name, state.get(`${v.name}/${vec.name}`)!, tr.V[vec.name], c);
-    for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
-    assertComparison(def.id, c);
-    expect(opt.iterations).toBe(t + 1);
+    const { comparison, opt, engineMismatches } = await oneStepFromMidRun(def);
+    expect(engineMismatches, 'tracked float64 values = the engine step').toEqual([]);
+    assertComparison(def.id, comparison);
+    expect(opt.iterations).toBe(4);
     opt.dispose();
-    v.dispose();
   });
 
   it.each(testable.map((def) => [def.id, def] as const))('%s: two variables, global grouping = the engine on their concatenation; per-variable = the engine on each', async (_id, def) => {

@@ -610,8 +610,18 @@ export class ProgramOptimizer extends tf.Optimizer {
       for (const q of a.guards) {
         const norms = readParam(g, q.norm);
         const bound = readParam(g, q.bound);
-        const nv = typeof norms === 'number' ? [norms] : Array.from(norms.dataSync());
-        const bv = typeof bound === 'number' ? bound : bound.dataSync()[0];
+        let nv: number[];
+        let bv: number;
+        try {
+          nv = typeof norms === 'number' ? [norms] : Array.from(norms.dataSync());
+          bv = typeof bound === 'number' ? bound : bound.dataSync()[0];
+        } catch (e) {
+          throw new UserInputError(
+            'checkGuards',
+            `needs a synchronous read-back of ||v||_inf, which the ${tf.getBackend()} backend does not offer here; pass checkGuards: false (the S_R bound is then not checked)`,
+            (e as Error).message,
+          );
+        }
         nv.forEach((v, j) => {
           if (!(v <= bv)) {
             throw new UserInputError(

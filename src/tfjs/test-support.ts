@@ -4,9 +4,11 @@ import { allHypers, checkProgram, type AlgorithmDef, type HyperRule, type Scope 
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
+import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import { trackExpr, U, type Tracked } from '../gpu/f32-bounds.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose } from '../rng/streams.ts';
+import { ProgramOptimizer, type Grouping, type ProgramOptimizerOptions } from './optimizer.ts';
 
 /**
  * Test support for src/tfjs: the tfjs CPU backend with gradients registered, a reference step of a
@@ -153,7 +155,17 @@ function prepare(e: Expr): Expr {
  * result rounded to float32 equals the correctly rounded float32 result: 53 >= 2 * 24 + 2 bits), and
  * rounding a representable number changes nothing. Otherwise trackExpr's rule applies to the node.
  */
-export function track(e: Expr, env: (name: string) => Tracked): Tracked {
+/** How a backend's float32 arithmetic is bounded. */
+export interface TrackOptions {
+  /**
+   * Whether division is correctly rounded (true for the tfjs CPU backend: a float64 quotient of
+   * float32 inputs rounded once; false for WGSL, where x / y is only within 2.5 ULP). Default true.
+   */
+  readonly exactDivision?: boolean;
+}
+
+export function track(e: Expr, env: (name: string) => Tracked, opts: TrackOptions = {}): Tracked {
+  const exactDivision = opts.exactDivision ?? true;
   const A: Expr = { kind: 'var', name: '__a' };
   const B: Expr = { kind: 'var', name: '__b' };
   const exactOps = new Set(['abs', 'min', 'max', 'sign', 'pos']);
@@ -162,17 +174,18 @@ export function track(e: Expr, env: (name: string) => Tracked): Tracked {
     case 'var':
       return trackExpr(e, env);
     case 'neg': {
-      const a = track(e.arg, env);
+      const a = track(e.arg, env, opts);
       return trackExpr({ kind: 'neg', arg: A }, (nm) => (nm === '__a' ? a : env(nm)));
     }
     case 'bin': {
-      const a = track(e.left, env);
-      const b = track(e.right, env);
+      const a = track(e.left, env, opts);
+      const b = track(e.right, env, opts);
       const r = trackExpr({ kind: 'bin', op: e.op, left: A, right: B }, (nm) => (nm === '__a' ? a : nm === '__b' ? b : env(nm)));
-      return a.e === 0 && b.e === 0 && !a.uncertain && !b.uncertain && Math.fround(r.v) === r.v ? { v: r.v, e: 0, uncertain: false } : r;
+      const roundsExactly = e.op !== '/' || exactDivision;
+      return roundsExactly && a.e === 0 && b.e === 0 && !a.uncertain && !b.uncertain && Math.fround(r.v) === r.v ? { v: r.v, e: 0, uncertain: false } : r;
     }
     case 'call': {
-      const args = e.args.map((x) => track(x, env));
+      const args = e.args.map((x) => track(x, env, opts));
       const node: Expr = { kind: 'call', fn: e.fn, args: args.map((_, k) => (k === 0 ? A : B)) };
       const r = trackExpr(node, (nm) => (nm === '__a' ? args[0] : nm === '__b' ? args[1] : env(nm)));
       const exact = exactOps.has(e.fn) && args.every((q) => q.e === 0 && !q.uncertain) && Math.fround(r.v) === r.v;
@@ -218,6 +231,7 @@ export function trackedStep(
   d: number,
   n: number,
   rand: { seed: number; replica: number; offset?: number } = { seed: 0, replica: 0 },
+  opts: TrackOptions = {},
 ): void {
   const checked = checkProgram(def.id, def.program);
   const { vecScope, scalarScope } = layoutOf(def);
@@ -255,11 +269,11 @@ export function trackedStep(
             throw new Error(`unresolved ${name}`);
           };
           for (const [target, e] of exprs) {
-            const val = track(e, env);
+            const val = track(e, env, opts);
             if (vecScope.has(target)) cur.set(target, val);
             else locals.set(target, val);
           }
-          reds.forEach((r, q) => terms[q].push(track(r.e, env)));
+          reds.forEach((r, q) => terms[q].push(track(r.e, env, opts)));
           for (const [name, val] of cur) {
             if (!newVals.has(name)) newVals.set(name, []);
             newVals.get(name)![i] = val;
@@ -287,7 +301,7 @@ export function trackedStep(
           throw new Error(`unresolved ${name}`);
         };
         for (const [target, src] of op.assign) {
-          s.S[target][op.scope === 'worker' ? j : 0] = track(prepare(checked.parsed.get(src)!), env);
+          s.S[target][op.scope === 'worker' ? j : 0] = track(prepare(checked.parsed.get(src)!), env, opts);
         }
       }
     } else if (op.op === 'aggregate') {
@@ -419,3 +433,124 @@ export function compareTracked(label: string, actual: ArrayLike<number>, tracked
     if (!(diff <= q.e)) out.failures.push(`${label}[${i}]: tfjs ${a}, engine ${q.v}, bound ${q.e}`);
   }
 }
+
+/** Horizon T of the equivalence tests. */
+export const TEST_HORIZON = 100;
+const T = TEST_HORIZON;
+let variableCounter = 0;
+/** A unique tfjs variable name. */
+export const freshVariableName = (base: string): string => `${base}_${variableCounter++}`;
+
+/** P of step t for a group of size d, as both the optimizer and the engine see it. */
+export function paramsAt(def: AlgorithmDef, hyper: Record<string, number | string>, t: number, d: number, n: number, extra: Record<string, number>) {
+  const P: Record<string, number> = {};
+  evaluateHyper(def, resolveHyper(def, { ...hyper, batch: 1 }), { t, T, d, n }, P);
+  return Object.assign(P, { t, first: t === 0 ? 1 : 0, T, d, n }, extra);
+}
+
+/** A reachable mid-run state: `steps` engine steps from x0 with random gradients, rounded to float32. */
+export function midRunState(def: AlgorithmDef, hyper: Record<string, number | string>, d: number, n: number, steps: number, seed: number, replica = 0): EngineState {
+  const rng = f32Random(seed);
+  const s = initialState(def, randomVector(rng, d, 2), n);
+  const workerG = layoutOf(def).vecScope.get('g') === 'worker';
+  for (let t = 0; t < steps; t++) {
+    s.V.g = randomVector(rng, workerG ? n * d : d);
+    engineStep(def, s, paramsAt(def, hyper, t, d, n, { fx: Math.fround(1 + rng()), __replica: replica, __seed: 9 }), d, n);
+    roundState(s);
+  }
+  return s;
+}
+
+/** Creates the optimizer, loads `state` (iteration t) for the given variables, and returns it. */
+export async function loadedOptimizer(
+  def: AlgorithmDef,
+  hyper: Record<string, number | string>,
+  n: number,
+  grouping: Grouping,
+  t: number,
+  vars: readonly { v: tf.Variable; s: EngineState }[],
+  groupState?: EngineState,
+  extra: ProgramOptimizerOptions = {},
+) {
+  const opt = new ProgramOptimizer(def, hyper, { workers: n, grouping, seed: 9, horizon: T, ...extra });
+  const weights: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(t, 'int32') }];
+  const { vecScope } = layoutOf(def);
+  for (const { v, s } of vars) {
+    for (const vec of def.program.vectors) {
+      const shape = vecScope.get(vec.name) === 'worker' ? [n, v.size] : [v.size];
+      weights.push({ name: `${v.name}/${vec.name}`, tensor: tf.tensor(f32(s.V[vec.name]), shape, 'float32') });
+    }
+    if (grouping === 'per-variable') {
+      for (const sc of def.program.scalars) weights.push({ name: `${v.name}/${sc.name}`, tensor: tf.tensor(f32(s.S[sc.name]), sc.scope === 'worker' ? [n, 1] : [], 'float32') });
+    }
+  }
+  if (grouping === 'global' && groupState) {
+    for (const sc of def.program.scalars) weights.push({ name: `signcheck:global/${sc.name}`, tensor: tf.tensor(f32(groupState.S[sc.name]), sc.scope === 'worker' ? [n, 1] : [], 'float32') });
+  }
+  await opt.setWeights(weights);
+  tf.dispose(weights.map((w) => w.tensor));
+  return opt;
+}
+
+/** Steps the optimizer with per-worker (or single) gradients; g is laid out as the engine's V.g. */
+export function stepWith(opt: ProgramOptimizer, def: AlgorithmDef, n: number, items: readonly { v: tf.Variable; g: Float64Array }[], fx: number) {
+  const workerG = layoutOf(def).vecScope.get('g') === 'worker';
+  const loss = tf.scalar(fx);
+  const perWorker = Array.from({ length: workerG ? n : 1 }, (_, j) =>
+    items.map(({ v, g }) => ({ name: v.name, tensor: tf.tensor(f32(workerG ? g.subarray(j * v.size, (j + 1) * v.size) : g), v.shape, 'float32') })),
+  );
+  if (workerG || n > 1) opt.applyWorkerGradients(perWorker, loss);
+  else if (opt.readsLoss) opt.applyWorkerGradients(perWorker, loss);
+  else opt.applyGradients(perWorker[0]);
+  tf.dispose([loss, ...perWorker.flat().map((q) => q.tensor)]);
+}
+
+/** Every state tensor of the optimizer by name (getWeights), as float32 arrays. */
+export async function readState(opt: ProgramOptimizer): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const w of await opt.getWeights()) out.set(w.name, (await w.tensor.data()) as Float32Array);
+  return out;
+}
+
+/**
+ * One tfjs step from a reachable mid-run state (3 engine steps, d = 37, n = 3 workers for worker
+ * programs) against the CPU engine's step, compared under the tracked float32 bounds. Also checks
+ * that the tracked float64 values are the engine's, bit for bit. Returns the optimizer (the caller
+ * disposes it); the model variable is disposed here.
+ */
+export async function oneStepFromMidRun(def: AlgorithmDef, bounds: TrackOptions = {}, extra: ProgramOptimizerOptions = {}): Promise<{ comparison: Comparison; opt: ProgramOptimizer; engineMismatches: string[] }> {
+  const d = 37;
+  const n = layoutOf(def).workerOps ? 3 : 1;
+  const hyper = testHyper(def);
+  const t = 3;
+  const s = midRunState(def, hyper, d, n, t, 11);
+  const rng = f32Random(5);
+  const workerG = layoutOf(def).vecScope.get('g') === 'worker';
+  const g = randomVector(rng, workerG ? n * d : d);
+  const fx = Math.fround(1.5);
+  const P = paramsAt(def, hyper, t, d, n, { fx, __replica: 0, __seed: 9 });
+
+  // engine (float64) and tracked (float64 + float32 bounds) from the same state
+  const engineMismatches: string[] = [];
+  const eng = cloneState(s);
+  eng.V.g = g.slice();
+  engineStep(def, eng, P, d, n);
+  const tr = exactTracked(s);
+  tr.V.g = Array.from(g, (v) => ({ v, e: 0, uncertain: false }));
+  trackedStep(def, tr, P, d, n, { seed: 9, replica: 0 }, bounds);
+  for (const [name, arr] of Object.entries(eng.V)) arr.forEach((v, i) => { if (!Object.is(tr.V[name][i].v, v)) engineMismatches.push(`${name}[${i}]`); });
+  for (const [name, arr] of Object.entries(eng.S)) arr.forEach((v, i) => { if (!Object.is(tr.S[name][i].v, v)) engineMismatches.push(`${name}[${i}]`); });
+
+  // tfjs
+  const v = tf.variable(tf.tensor(f32(s.V.x), [d], 'float32'), true, freshVariableName('w'));
+  const opt = await loadedOptimizer(def, hyper, n, 'per-variable', t, [{ v, s }], undefined, extra);
+  stepWith(opt, def, n, [{ v, g }], fx);
+  const state = await readState(opt);
+  const c: Comparison = { compared: 0, uncertain: 0, worst: 0, failures: [] };
+  compareTracked('x', await v.data(), tr.V.x, c);
+  for (const vec of def.program.vectors) compareTracked(vec.name, state.get(`${v.name}/${vec.name}`)!, tr.V[vec.name], c);
+  for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
+  v.dispose();
+  return { comparison: c, opt, engineMismatches };
+}
+
