@@ -143,13 +143,24 @@ function lookupAlgorithm(algorithm: string | AlgorithmDef): AlgorithmDef {
  *   (per-variable grouping, offset 0) or 0 (global grouping, offset = position in the
  *   concatenation); generated on the host.
  *
+ * - distributed algorithms' declarations beyond the program (src/algorithms/distributed.ts), as the
+ *   CPU engine's DistributedRuntime applies them: running-max syncs R <- max(R, max_j ||v^j||_inf)
+ *   after the reducing op, and the S_R bound guards ||v||_inf <= R (option `checkGuards`); sign
+ *   messages are kept as float tensors (packing them into bits changes no value);
+ * - host numbers outside float32's range meet tensors as +-2^-126 or +-F32_MAX (compile-tfjs.ts
+ *   `f32Operand`: the guard literal 1e-300 stays nonzero, the "no cap" 1e300 stays finite).
+ *
  * Simulated workers (MVSM, majority vote): with `workers` = n the optimizer needs n gradients per
  * step; {@link ProgramOptimizer.minimizeWorkers} calls the loss once per worker j (typically on the
  * j-th of n shards of the batch), or pass them to {@link ProgramOptimizer.applyWorkerGradients}.
  * Programs without worker ops step on the mean of the n gradients (the engines' convention).
  *
  * All work of a step runs inside one tf.tidy: the only tensors that outlive it are the state
- * variables, so tf.memory().numTensors stays flat across steps.
+ * variables, so tf.memory().numTensors stays flat across steps. A step that throws (a schedule value
+ * breaking its rule, a guard violation) changes nothing: state is written back only at its end.
+ *
+ * minimize needs tfjs's gradient functions registered (tfjs-core alone has none: importing
+ * @tensorflow/tfjs, tfjs-node or tfjs-layers registers them).
  */
 export class ProgramOptimizer extends tf.Optimizer {
   /** The name under which the class is registered with tf.serialization. */

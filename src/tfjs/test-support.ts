@@ -39,6 +39,7 @@ export interface Layout {
   readonly workerOps: boolean;
 }
 
+/** Scopes of x, g and the declared vectors and scalars of a program. */
 export function layoutOf(def: AlgorithmDef): Layout {
   const checked = checkProgram(def.id, def.program);
   const vecScope = new Map<string, Scope>([['x', 'server'], ['g', checked.workerOps ? 'worker' : 'server']]);
@@ -60,6 +61,7 @@ export function initialState(def: AlgorithmDef, x0: Float64Array, n: number): En
   return { V, S };
 }
 
+/** A deep copy of an engine state. */
 export function cloneState(s: EngineState): EngineState {
   const V: VecStore = {};
   for (const k of Object.keys(s.V)) V[k] = s.V[k].slice();
@@ -148,13 +150,6 @@ function prepare(e: Expr): Expr {
   }
 }
 
-/**
- * trackExpr with one refinement: an operation of + - * / neg abs min max sign pos on exact inputs
- * (error 0, certain) whose float64 result is a float32 number is exact in float32 too (error 0):
- * the tfjs CPU backend rounds the float64 result of float32 inputs once (for + - * / a float64
- * result rounded to float32 equals the correctly rounded float32 result: 53 >= 2 * 24 + 2 bits), and
- * rounding a representable number changes nothing. Otherwise trackExpr's rule applies to the node.
- */
 /** How a backend's float32 arithmetic is bounded. */
 export interface TrackOptions {
   /**
@@ -164,6 +159,14 @@ export interface TrackOptions {
   readonly exactDivision?: boolean;
 }
 
+/**
+ * trackExpr with one refinement: an operation of + - * / neg abs min max sign pos on exact inputs
+ * (error 0, certain) whose float64 result is a float32 number is exact in float32 too (error 0):
+ * the tfjs CPU backend rounds the float64 result of float32 inputs once (for + - * / a float64
+ * result rounded to float32 equals the correctly rounded float32 result: 53 >= 2 * 24 + 2 bits), and
+ * rounding a representable number changes nothing; WGSL's + - * are correctly rounded too, its
+ * division is not (opts.exactDivision = false). Otherwise trackExpr's rule applies to the node.
+ */
 export function track(e: Expr, env: (name: string) => Tracked, opts: TrackOptions = {}): Tracked {
   const exactDivision = opts.exactDivision ?? true;
   const A: Expr = { kind: 'var', name: '__a' };
