@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { algorithms } from '../algorithms/index.ts';
 import { ProgramOptimizer } from './optimizer.ts';
-import { freshVariableName, oneStepFromMidRun, type Comparison } from './test-support.ts';
+import { freshVariableName, oneStepFromMidRun } from './test-support.ts';
 
 // The same one-step equivalence as engine-equivalence.test.ts, on tfjs's WebGPU backend
 // (@tensorflow/tfjs-backend-webgpu) running on Dawn through the `webgpu` package: a real GPU, or
@@ -77,4 +77,3 @@ describe('tfjs webgpu backend', () => {
   });
 });
 
-export type { Comparison };
