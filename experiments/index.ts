@@ -3,6 +3,7 @@ import type { RateTheorem } from '../src/theorems/types.ts';
 import { aliasTheorems } from './alias-rates.ts';
 import { mSignsgdHeavyTails } from './m-signsgd-heavy-tails.ts';
 import { minibatchSignsgdHeavyTails } from './minibatch-signsgd-heavy-tails.ts';
+import { signsgdBeatsSgdSparseNoise } from './signsgd-beats-sgd-sparse-noise.ts';
 import { signsgdBatch1Biased } from './signsgd-batch1-biased.ts';
 import { signsgdDeterministic } from './signsgd-deterministic.ts';
 import { signumL2 } from './signum-l2.ts';
@@ -15,6 +16,6 @@ import { mvsmV1Floor } from './mvsm-v1-floor.ts';
 /** Every rate theorem and negative result signcheck checks (THEORY.md). */
 export const theorems = new Registry<RateTheorem>('theorem');
 
-for (const th of [signumSeparable, signumL2, signsgdDeterministic, signsgdBatch1Biased, minibatchSignsgdHeavyTails, mSignsgdHeavyTails]) theorems.register(th);
+for (const th of [signumSeparable, signumL2, signsgdDeterministic, signsgdBatch1Biased, minibatchSignsgdHeavyTails, mSignsgdHeavyTails, signsgdBeatsSgdSparseNoise]) theorems.register(th);
 for (const th of [mvsmV1Rate, mvsmV1LrRate, mvsmV2Rate, mvsmV1Floor]) theorems.register(th);
 for (const th of aliasTheorems) theorems.register(th);

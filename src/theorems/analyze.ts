@@ -8,8 +8,8 @@ import type { RateTheorem } from './types.ts';
  * and analysed with the theorem's metric, aggregation, tolerance, value check and stall claim.
  */
 export function analyzeTheorem(th: RateTheorem, rows: readonly ResultRow[], resamples = 2000): RateSummary {
-  // series params may be bound symbols too: a numeric series param takes its value from the rows
-  const symbols = [...new Set([...th.variables, 'T', 'd', 'n', ...Object.keys(th.constants), ...(th.series ?? [])])];
+  // series params and declared param symbols may be bound symbols too: they take their values from the rows
+  const symbols = [...new Set([...th.variables, 'T', 'd', 'n', ...Object.keys(th.constants), ...(th.series ?? []), ...(th.paramSymbols ?? [])])];
   const common = {
     theorem: th.id,
     metric: th.metric,

@@ -61,8 +61,13 @@ export interface RateTheorem extends Registered {
   /** Slope tolerance of the verdict, with its justification in `tolWhy`. */
   readonly tol: number;
   readonly tolWhy: string;
-  /** Params that separate series (e.g. an algorithm variant). */
+  /** Params that separate series (e.g. an algorithm variant); numeric ones may be bound symbols. */
   readonly series?: readonly string[];
+  /**
+   * Other numeric cell params that the bounds use as symbols, read per row (e.g. a reference value
+   * measured when the cells were built).
+   */
+  readonly paramSymbols?: readonly string[];
   /**
    * Negative results: what stalls. `contrast`: series whose param `param` takes one of `values` show
    * what changes the failure (e.g. a large batch or momentum); they are expected NOT to stall, and
