@@ -12,6 +12,7 @@ import { merge, readResults, writeResultsFile } from '../rates/results.ts';
 import { analyzeTheorem } from '../theorems/analyze.ts';
 import { ratesLatex, ratesReport, theoremOutcome } from '../theorems/report.ts';
 import { cpuRun, resultsFile, runSweep, type EngineName, type EngineRun } from '../theorems/runner.ts';
+import { specFromRecipe } from '../engine/recipe.ts';
 import type { ProfileName, RateTheorem } from '../theorems/types.ts';
 import { progressLine } from './progress.ts';
 import { lemmas } from '../../lemmas/index.ts';
@@ -39,10 +40,34 @@ function selectTheorems(only: string | undefined): RateTheorem[] {
   return only.split(',').map((id) => theorems.get(id.trim()));
 }
 
-async function engineFor(name: string): Promise<{ engine: EngineName; run: EngineRun }> {
-  if (name === 'cpu') return { engine: 'cpu', run: cpuRun };
-  if (name === 'auto') return { engine: 'cpu', run: cpuRun };
-  throw new UserInputError('--engine', 'must be one of auto, cpu', `got "${name}"`);
+/**
+ * The engine a theorem's cells run on. `cpu` and `webgpu` are explicit; `auto` takes webgpu when a
+ * hardware GPU adapter is present and every cell of the theorem is supported there (algorithm,
+ * problem, noise), else the CPU engine — decided per theorem, so one results file holds one engine.
+ */
+async function engineFor(name: string, th: RateTheorem, profile: ProfileName): Promise<{ engine: EngineName; run: EngineRun; why: string }> {
+  if (name !== 'cpu' && name !== 'auto' && name !== 'webgpu') throw new UserInputError('--engine', 'must be one of auto, cpu, webgpu', `got "${name}"`);
+  if (name === 'cpu') return { engine: 'cpu', run: cpuRun, why: 'requested' };
+  const gpu = await import('../gpu/index.ts');
+  const unsupported = th
+    .cells(profile)
+    .map((c) => {
+      const spec = specFromRecipe(c.recipe);
+      const sup = gpu.gpuSupport(spec.algorithm, { id: spec.problem.id, separable: spec.problem.separableQuadratic !== undefined, heterogeneous: spec.problem.workers > 1 });
+      const noiseOk = !spec.noise || (gpu.WGSL_NOISE_IDS as readonly string[]).includes(spec.noise.model.id);
+      return [...sup.reasons, ...(noiseOk ? [] : [`noise ${spec.noise!.model.id} has no WGSL transform yet`])];
+    })
+    .flat();
+  if (name === 'webgpu') {
+    if (unsupported.length) throw new UserInputError('--engine webgpu', `cannot run ${th.id}: ${[...new Set(unsupported)].join('; ')}`);
+    const g = await gpu.requestGpu();
+    if (!g.ok) throw new UserInputError('--engine webgpu', 'needs a WebGPU adapter', g.reason);
+    return { engine: 'webgpu', run: (spec) => gpu.runWebGpu(spec), why: g.gpu.info.name };
+  }
+  const choice = await gpu.autoEngineChoice();
+  if (choice.engine === 'cpu') return { engine: 'cpu', run: cpuRun, why: choice.reason };
+  if (unsupported.length) return { engine: 'cpu', run: cpuRun, why: `webgpu cannot run every cell: ${[...new Set(unsupported)][0]}` };
+  return { engine: 'webgpu', run: (spec) => gpu.runWebGpu(spec), why: choice.reason };
 }
 
 interface RatesOptions {
@@ -70,13 +95,16 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
   if (config?.engine) o = { ...o, engine: config.engine };
   const list = selectTheorems(o.only ?? config?.only?.join(','));
   const shard = parseShard(o.shard);
-  const { engine, run } = await engineFor(o.engine);
+  if (!['auto', 'cpu', 'webgpu'].includes(o.engine)) throw new UserInputError('--engine', 'must be one of auto, cpu, webgpu', `got "${o.engine}"`);
   if (!o.analyzeOnly) {
     for (const th of list) {
+      const { engine, run, why } = await engineFor(o.engine, th, o.profile);
       const file = resultsFile(o.out, th.id);
       if (o.fresh && fs.existsSync(file)) fs.rmSync(file);
       const bar = progressLine(th.id);
-      const r = await runSweep(th, {
+      let r: Awaited<ReturnType<typeof runSweep>>;
+      try {
+        r = await runSweep(th, {
         profile: o.profile,
         outDir: o.out,
         engine,
@@ -86,9 +114,19 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
         replicas: o.replicas ?? null,
         transform: (cells) => applyOverride(th.id, cells, config?.theorems?.[th.id]),
         onCell: (done, total, cell) => bar.update(done, total, `T=${cell.recipe.T}`),
-      });
+        });
+      } catch (err) {
+        bar.end();
+        if (err instanceof UserInputError || engine !== 'webgpu') throw err;
+        // a device fault (lost device, out of memory): finished cells are already on disk
+        throw new UserInputError(
+          'webgpu',
+          `the GPU failed during ${th.id} (${(err as Error).message}); every finished cell is kept in ${resultsFile(o.out, th.id)}`,
+          'rerun with --resume to continue on the GPU, or with --resume --engine cpu to run the remaining cells on the CPU (a separate series: the engine is part of each cell)',
+        );
+      }
       bar.end();
-      if (!o.json) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${shard ? `shard ${o.shard}` : 'the sweep'} -> ${r.file}`);
+      if (!o.json) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${shard ? `shard ${o.shard}` : 'the sweep'} on ${engine} (${why}) -> ${r.file}`);
     }
     if (shard) return { ok: true, summaries: [] };
   }
@@ -244,6 +282,29 @@ export function program(): Command {
     .action((o: LemmasOptions) => {
       const { ok } = lemmasCommand(o);
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+  cmd
+    .command('doctor')
+    .description('what this machine offers: WebGPU adapters, limits, and which engine auto uses')
+    .option('--json', 'JSON output')
+    .action(async (o: { json?: boolean }) => {
+      const gpu = await import('../gpu/index.ts');
+      const g = await gpu.requestGpu();
+      const choice = await gpu.autoEngineChoice();
+      const report = {
+        node: process.version,
+        cores: (await import('node:os')).availableParallelism(),
+        webgpu: g.ok ? { adapter: g.gpu.info, limits: g.gpu.limits, memoryBytes: gpu.deviceMemoryBytes(g.gpu.info) ?? null } : { adapter: null, reason: g.reason },
+        auto: choice,
+      };
+      if (o.json) out(JSON.stringify(report, null, 1));
+      else {
+        out(`node ${report.node}, ${report.cores} cores`);
+        out(g.ok ? `WebGPU adapter: ${g.gpu.info.name}` : `WebGPU adapter: none (${g.reason})`);
+        if (g.ok) out(`  maxStorageBufferBindingSize ${g.gpu.limits.maxStorageBufferBindingSize}, maxBufferSize ${g.gpu.limits.maxBufferSize}`);
+        out(`auto engine: ${choice.engine} (${choice.reason})`);
+      }
+      gpu.releaseGpu();
     });
   cmd
     .command('merge')
