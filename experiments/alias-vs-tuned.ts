@@ -286,7 +286,7 @@ export const aliasVsTuned: SeedExperiment = {
         ratioFull: ci(r.ratioFull),
         speedupShort: ci(r.speedupShort),
         censored: `${r.censoredShort}/${r.seeds}`,
-        speedupFull: ci(r.speedupFull),
+        speedupFull: `${ci(r.speedupFull)} (cens. ${r.censoredFull})`,
         lossRatio: ci(r.lossRatioShort),
         speedupLoss: `${ci(r.speedupShortLoss)} (cens. ${r.censoredShortLoss})`,
         edges: `${r.shortEdge}/${r.fullEdge} of ${r.seeds}`,
