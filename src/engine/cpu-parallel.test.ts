@@ -23,4 +23,23 @@ describe('CPU engine over several processes', () => {
     expect(Array.from(par.tau)).toEqual(Array.from(one.tau));
     for (let c = 0; c < 3; c++) expect(Array.from(par.curve[c].fGap)).toEqual(Array.from(one.curve[c].fGap));
   });
+
+  it('keeps the communication report of distributed runs', async () => {
+    const recipe: RunRecipe = {
+      algorithm: 'mv-signsgd',
+      hyper: { lr: 0.01 },
+      problem: { family: 'separable-quadratic', params: { d: 40 } },
+      noise: { model: 'gaussian', sigma: 1 },
+      T: 5,
+      workers: 3,
+      replicas: 4,
+      seed: 1,
+    };
+    const one = runCpu(specFromRecipe(recipe));
+    const par = await runCpuParallel(recipe, 2);
+    expect(one.communication).toBeDefined();
+    expect(Array.from(par.communication!.upBits)).toEqual(Array.from(one.communication!.upBits));
+    expect(Array.from(par.communication!.downBitsPerWorkerStep)).toEqual(Array.from(one.communication!.downBitsPerWorkerStep));
+    expect(Array.from(par.finalX)).toEqual(Array.from(one.finalX));
+  });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UserInputError } from '../core/errors.ts';
 import { runCpu } from './cpu.ts';
 import { specFromRecipe, type RunRecipe } from './recipe.ts';
-import type { IterateMetrics, RunResult } from './types.ts';
+import type { CommunicationReport, IterateMetrics, RunResult } from './types.ts';
 
 /**
  * Runs a recipe's replicas split over child processes (contiguous ranges, one per core; processes
@@ -80,5 +80,22 @@ export function concatResults(parts: RunResult[], wallMs: number): RunResult {
     frozen: catI(parts.map((p) => p.frozen)),
     finalX: cat(parts.map((p) => p.finalX)),
     wallMs,
+    ...(parts[0].communication ? { communication: concatCommunication(parts.map((p) => p.communication!)) } : {}),
+  };
+}
+
+/** Concatenates per-range communication reports in replica order. */
+function concatCommunication(parts: CommunicationReport[]): CommunicationReport {
+  const first = parts[0];
+  return {
+    packed: first.packed,
+    upBits: cat(parts.map((p) => p.upBits)),
+    downBits: cat(parts.map((p) => p.downBits)),
+    upBitsPerWorkerStep: cat(parts.map((p) => p.upBitsPerWorkerStep)),
+    downBitsPerWorkerStep: cat(parts.map((p) => p.downBitsPerWorkerStep)),
+    float32UpBitsPerWorkerStep: first.float32UpBitsPerWorkerStep,
+    float32DownBitsPerWorkerStep: first.float32DownBitsPerWorkerStep,
+    ternaryMessages: cat(parts.map((p) => p.ternaryMessages)),
+    boundUse: Object.fromEntries(Object.keys(first.boundUse).map((k) => [k, cat(parts.map((p) => p.boundUse[k]))])),
   };
 }

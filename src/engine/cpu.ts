@@ -179,7 +179,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
         evaluateHyper(def, hyper, { t, T, d, n }, hyperVals);
         for (let j = 0; j < n; j++) {
           const row = checked.workerOps ? gRows.subarray(j * d, (j + 1) * d) : gWorker ?? gRows;
-          problem.gradWorker(x, j, row);
+          problem.gradWorker(x, problem.workers > 1 ? j : 0, row); // homogeneous problems: every worker sees grad f
           if (n === 1) gExact.set(row);
           else if (j === 0) for (let i = 0; i < d; i++) gExact[i] = row[i] / n;
           else for (let i = 0; i < d; i++) gExact[i] += row[i] / n;
@@ -284,7 +284,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
           const at = V[op.from!];
           const into = V[op.to!];
           for (let j = 0; j < n; j++) {
-            problem.gradWorker(at, j, oracleRow!);
+            problem.gradWorker(at, problem.workers > 1 ? j : 0, oracleRow!);
             const o = j * d;
             if (op.scope === 'worker') for (let i = 0; i < d; i++) into[o + i] = oracleRow![i] + noiseKeep![o + i];
             else if (n === 1) for (let i = 0; i < d; i++) into[i] = oracleRow![i] + noiseKeep![i];
