@@ -43,7 +43,12 @@ export async function reportCommand(opts: ReportOptions = {}): Promise<number> {
   if (!opts.quiet) {
     const out = opts.out ?? reportsDir;
     say(`report: ${r.pages.length} items, ${r.figures} figures, ${r.files.length} files -> ${path.join(out, 'index.html')}${r.removed.length ? ` (removed ${r.removed.length} stale files)` : ''}`);
-    for (const p of r.pages) say(`  ${p.kind.padEnd(10)} ${p.id.padEnd(34)} ${p.verdict}`);
+    for (const kind of ['lemma', 'rate', 'negative', 'experiment'] as const) {
+      const ps = r.pages.filter((p) => p.kind === kind);
+      if (ps.length === 0) continue;
+      const attention = ps.filter((p) => p.ok === false);
+      say(`  ${kind.padEnd(10)} ${ps.length} item(s)${attention.length ? `; worth a look: ${attention.map((p) => `${p.id} (${p.verdict})`).join(', ')}` : ''}`);
+    }
   }
   return 0;
 }

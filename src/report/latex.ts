@@ -48,8 +48,9 @@ export function figureDat(fig: Figure): DatFile[] {
   if (fig.kind === 'xy') {
     const used = new Set<string>();
     return fig.series.map((s) => {
-      let base = slug(s.name);
-      for (let k = 2; used.has(base); k++) base = `${slug(s.name)}-${k}`;
+      const root = slug(s.name).slice(0, 40).replace(/-+$/, '');
+      let base = root;
+      for (let k = 2; used.has(base); k++) base = `${root}-${k}`;
       used.add(base);
       const band = s.points.some((p) => p.lo !== undefined && p.hi !== undefined);
       const lines = [...head(`series "${s.name}" (${s.mark}); x = ${fig.x.label}, y = ${fig.y.label}`), band ? 'x y lo hi' : 'x y'];
@@ -63,7 +64,7 @@ export function figureDat(fig: Figure): DatFile[] {
       const k = fig.categories.indexOf(it.category);
       lines.push(`${k} ${num(it.value)} ${num(it.lo ?? it.value)} ${num(it.hi ?? it.value)} {${it.category.replace(/[{}]/g, '')}}`);
     }
-    return { name: `${fig.id}.${slug(src)}.dat`, text: `${lines.join('\n')}\n` };
+    return { name: `${fig.id}.${slug(src).slice(0, 40).replace(/-+$/, '')}.dat`, text: `${lines.join('\n')}\n` };
   });
 }
 

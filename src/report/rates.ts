@@ -123,6 +123,75 @@ export function rateFigure(id: string, s: SeriesSummary, v: VariableFit, points:
   };
 }
 
+/** The fields that tell a theorem's series apart (those that differ between them), as "k=v, ...". */
+export function shortSeriesLabels(series: readonly SeriesSummary[]): string[] {
+  const fields = (x: SeriesSummary): Record<string, string> => ({
+    algorithm: x.series.algorithm,
+    problem: x.series.problem,
+    noise: x.series.noise,
+    engine: x.series.engine,
+    seed: String(x.series.seed),
+    ...Object.fromEntries(Object.entries(x.series.params).map(([k, v]) => [k, String(v)])),
+  });
+  const all = series.map(fields);
+  const keys = [...new Set(all.flatMap((f) => Object.keys(f)))].filter((k) => new Set(all.map((f) => f[k])).size > 1);
+  return all.map((f, i) => (keys.length ? keys.map((k) => (k === 'algorithm' ? f[k] : `${k}=${f[k]}`)).join(', ') : `series ${i + 1}`));
+}
+
+/**
+ * One log-log figure with every series of a theorem against one variable (cell aggregates with
+ * CIs and each series' fitted line, one colour per series): the n-scaling, kappa sweep, v1-vs-v2
+ * view. Only for single-variable fits (with more variables the per-series figures group cells).
+ */
+export function overlayFigure(id: string, summary: RateSummary, variable: string, perSeries: readonly { s: SeriesSummary; points: readonly CellPoint[] }[]): Figure {
+  const labels = shortSeriesLabels(perSeries.map((p) => p.s));
+  const series: Series[] = [];
+  perSeries.forEach(({ s, points }, k) => {
+    const v = s.fit?.variables.find((f) => f.variable === variable);
+    // cells and fit under one name: one colour and one legend entry per series
+    const name = v ? `${labels[k]}: slope ${fmt(v.slope, 3)} (bound ${fmt(v.boundSlope, 3)})` : `${labels[k]}: no fit`;
+    series.push({ name, mark: 'points', points: points.map((p) => ({ x: p.at[variable], y: p.y, lo: p.lo, hi: p.hi })) });
+    if (v && s.fit) {
+      const fit = s.fit;
+      series.push({ name, mark: 'line', points: v.range.map((x) => ({ x, y: Math.exp(fit.intercept + v.slope * Math.log(x)) })) });
+    }
+  });
+  const agg = summary.aggregation === 'median' ? 'median' : 'mean';
+  return {
+    kind: 'xy',
+    id,
+    title: `${summary.theorem}: all series against ${variable}`,
+    caption: `Every series of ${summary.theorem}: replica ${agg} per cell with its 95% interval and the series' OLS fit in the same colour (fitted slope and the bound's slope in the legend).`,
+    x: { label: variable, log: true },
+    y: { label: `${summary.metric} (${agg})`, log: true },
+    series,
+  };
+}
+
+/** Empirical slope (95% CI) beside the bound's slope for every series: the sweep over series at a glance. */
+export function slopesFigure(id: string, summary: RateSummary, variable: string): Figure | null {
+  const withFit = summary.series.filter((s) => s.fit?.variables.some((v) => v.variable === variable));
+  if (withFit.length < 2) return null;
+  const labels = shortSeriesLabels(withFit);
+  const items = withFit.flatMap((s, k) => {
+    const v = s.fit!.variables.find((f) => f.variable === variable)!;
+    return [
+      { category: labels[k], source: 'empirical slope, 95% bootstrap CI', value: v.slope, lo: v.ci[0], hi: v.ci[1] },
+      { category: labels[k], source: "bound's slope (local range over the sweep)", value: v.boundSlope, lo: v.boundLocalSlope.min, hi: v.boundLocalSlope.max },
+    ];
+  });
+  return {
+    kind: 'dots',
+    id,
+    title: `${summary.theorem}: fitted exponent in ${variable} per series`,
+    caption: `Slope of log ${summary.metric} against log ${variable} per series, with its bootstrap CI, beside the bound's slope over the same cells (its bar: the smallest and largest local slope). Verdict tolerance ${summary.tol}.`,
+    x: { label: `log-log slope in ${variable}` },
+    categories: labels,
+    sources: ['empirical slope, 95% bootstrap CI', "bound's slope (local range over the sweep)"],
+    items,
+  };
+}
+
 function fitTable(id: string, summary: RateSummary): Table {
   const rows: Record<string, string | number | null>[] = [];
   for (const s of summary.series) {
@@ -216,10 +285,19 @@ export function ratePages(reportsDir: string, resultsDir: string): ReportPage[] 
     const rowsFile = path.join(resultsDir, `${id}.jsonl`);
     const rows = fs.existsSync(rowsFile) ? readResults(rowsFile).rows.filter((r) => r.theorem === id && r.metric === summary.metric) : [];
     const figures: Figure[] = [];
-    summary.series.forEach((s, k) => {
+    const perSeries = summary.series.map((s) => {
       const seriesParams = Object.keys(s.series.params);
       const mine = rows.filter((r) => rowSeriesKey(r, seriesParams) === s.key);
-      const points = cellPoints(mine, summary.variables, summary.aggregation);
+      return { s, points: cellPoints(mine, summary.variables, summary.aggregation) };
+    });
+    if (summary.series.length > 1) {
+      for (const v of summary.variables) {
+        if (summary.variables.length === 1 && perSeries.some((p) => p.points.length)) figures.push(overlayFigure(`rate-${slug(id)}-all-${slug(v)}`, summary, v, perSeries));
+        const sf = slopesFigure(`rate-${slug(id)}-slopes-${slug(v)}`, summary, v);
+        if (sf) figures.push(sf);
+      }
+    }
+    perSeries.forEach(({ s, points }, k) => {
       for (const v of s.fit?.variables ?? []) {
         if (points.length) figures.push(rateFigure(`rate-${slug(id)}-${k + 1}-${slug(v.variable)}`, s, v, points, summary));
       }

@@ -44,7 +44,8 @@ const VERDICT_MARK = (ok: boolean | null) => (ok === true ? 'ok' : ok === false 
 
 function mdTable(t: Table): string[] {
   const head = `| ${t.columns.map((c) => escapeMdCell(c.label)).join(' | ')} |`;
-  const sep = `|${t.columns.map((c) => ((c.align ?? 'l') === 'r' ? '---:' : c.align === 'c' ? ':---:' : '---')).join('|')}|`;
+  const align = (c: Table['columns'][number]) => c.align ?? (t.rows.some((r) => typeof r[c.key] === 'number') ? 'r' : 'l');
+  const sep = `|${t.columns.map((c) => (align(c) === 'r' ? '---:' : align(c) === 'c' ? ':---:' : '---')).join('|')}|`;
   const body = t.rows.map((r) => `| ${t.columns.map((c) => escapeMdCell(cellText(r[c.key] ?? null, c.digits ?? 4))).join(' | ')} |`);
   return [head, sep, ...body];
 }

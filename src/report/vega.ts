@@ -55,9 +55,10 @@ export function prepareForLogAxes(fig: XYFigure): Prepared {
 
 /** The Vega-Lite spec of an XY figure (layers per series; shared colour scale in series order). */
 export function xySpec(fig: XYFigure): TopLevelSpec {
-  const names = fig.series.map((s) => s.name);
+  // series with the same name share a colour and one legend entry (e.g. a series' cells and its fit)
+  const names = [...new Set(fig.series.map((s) => s.name))];
   const long = names.some((n) => n.length > 38);
-  const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { orient: 'bottom' as const, columns: long ? 1 : 2, labelLimit: 480, symbolOpacity: 1 } };
+  const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: names, range: names.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { orient: 'bottom' as const, columns: long ? 1 : 2, labelLimit: 0, symbolOpacity: 1 } };
   const axisFormat = (axis: 'x' | 'y') => {
     if (!fig[axis].log) return {};
     let lo = Infinity;
@@ -97,9 +98,9 @@ export function xySpec(fig: XYFigure): TopLevelSpec {
 /** The Vega-Lite spec of a dot plot (categories down, sources side by side with yOffset). */
 export function dotSpec(fig: DotFigure): TopLevelSpec {
   const values = fig.items.map((it) => ({ category: it.category, source: it.source, value: it.value, ...(it.lo !== undefined && it.hi !== undefined ? { lo: it.lo, hi: it.hi } : {}) }));
-  const y = { field: 'category', type: 'nominal' as const, title: null, sort: [...fig.categories] };
+  const y = { field: 'category', type: 'nominal' as const, title: null, sort: [...fig.categories], axis: { labelLimit: 0 } };
   const yOffset = { field: 'source', type: 'nominal' as const, sort: [...fig.sources] };
-  const color = { field: 'source', type: 'nominal' as const, title: null, scale: { domain: [...fig.sources], range: fig.sources.map((_, i) => ['#000000', '#0072B2', '#56B4E9', '#D55E00'][i % 4]) }, legend: { orient: 'bottom' as const, columns: 1, labelLimit: 360 } };
+  const color = { field: 'source', type: 'nominal' as const, title: null, scale: { domain: [...fig.sources], range: fig.sources.map((_, i) => ['#000000', '#0072B2', '#56B4E9', '#D55E00'][i % 4]) }, legend: { orient: 'bottom' as const, columns: 1, labelLimit: 0 } };
   const x = { field: 'value', type: 'quantitative' as const, title: fig.x.label, scale: fig.x.log ? { type: 'log' as const } : { type: 'linear' as const, zero: false } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
