@@ -65,7 +65,7 @@ export const signsgdBatch1Biased: RateTheorem = {
   },
   cells(profile) {
     const exps = profile === 'quick' ? [8, 10, 12] : [8, 9, 10, 11, 12, 13, 14];
-    const replicas = profile === 'quick' ? 32 : 256;
+    const replicas = profile === 'quick' ? 32 : 128;
     const cells: SweepCell[] = [];
     for (const v of VARIANTS) {
       for (const e of exps) {

@@ -46,7 +46,7 @@ export const signumL2: RateTheorem = {
     'This series checks that the implementation scales as the theorem says (step d^{-1/2}, sign per coordinate, l1 metric), not that the d^{1/2} is tight for a hard instance. ' +
     `(growth = 1, held = per-coordinate) The per-coordinate constants are held fixed: x0_i = ${a}, sigma_i = ${s}, so Delta = d L ${a}^2/2 and sigma^2 = d ${s}^2 grow with d: the theorem then claims at most d^{1/2} Delta ~ d^{3/2} (the leading term of the proof's bound as d grows; the sigma term gives d^1, the eta0 L term d^{1/2}), and the measured d-exponent shows how much of that the constants' growth really costs. ` +
     'The explicit-constant bound is checked per cell in both series. ' +
-    `Regime (THEORY.md observability note on signum-separable): the rescaled recursion (x ~ T^{-1/4}, time in windows of 1/beta steps) reaches its T-independent stationary regime only when eta0 is not small against the noise: in 1-D runs from x* with sigma = 1, eta0 = 0.4 gives a local T-slope of -0.25 from T = 2^8 on, eta0 = 0.05 gives -0.15..-0.24 over 2^10..2^16, eta0 = 0.00625 gives -0.03..-0.13. ` +
+    `Regime (THEORY.md observability note on signum-separable): the rescaled recursion (x ~ T^{-1/4}, time in windows of 1/beta steps) reaches its T-independent stationary regime only when eta0 is not small against the noise: in runs started at x* with sigma = 1 (8 replicas, d = 64), eta0 = 0.4 gives local T-slopes -0.24..-0.26 from T = 2^8 on, eta0 = 0.05 gives -0.15 (2^8..2^10) rising to -0.24 (2^14..2^16), eta0 = 0.00625 gives -0.03 (2^8..2^10) to -0.20 (2^16..2^18). ` +
     `Here eta0 = ${eta0} and sigma_i = ${s} d^{-(1-growth)/2}: eta0/sigma_i = ${eta0 / s} for the y-process of the first series, and the per-coordinate step eta0 d^{-1/2} against sigma_i = ${s} gives ${eta0 / s}/sqrt(d) >= ${eta0 / s / 8} up to d = 64 in the second. ` +
     `The start is near x* so that the initial descent ((x0_i sqrt(d)/eta0) T^{3/4} steps, at most ${(a * 8) / eta0} T^{3/4} at d = 64) ends early in every run. Noise on every coordinate: no noise-free phase.`,
   bound: 'sqrt(d) * d^growth * T^(-1/4)',
@@ -60,9 +60,9 @@ export const signumL2: RateTheorem = {
   tolWhy: "a tenth of the gap between the claimed d-exponent 1/2 and the nearest wrong ones (0, and Sun et al. 2023's d^1 that Thm 2 improves on); a fifth of the gap between the T-exponent -1/4 and 0 or -1/2; the full profile's CI half-width target",
   series: ['held', 'growth'],
   cells(profile) {
-    const ds = profile === 'quick' ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128, 256];
+    const ds = profile === 'quick' ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128];
     const exps = profile === 'quick' ? [10, 12, 14] : [10, 11, 12, 13, 14, 15, 16];
-    const replicas = profile === 'quick' ? 16 : 256;
+    const replicas = profile === 'quick' ? 16 : 128;
     const cells: SweepCell[] = [];
     for (const v of VARIANTS) {
       for (const d of ds) {
