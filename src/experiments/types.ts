@@ -6,6 +6,7 @@ import type { Claim, Figure, Table } from '../report/model.ts';
  * the CI / committed-report version (minutes on 2 cores), `full` the paper-scale one.
  */
 export type ExperimentProfile = 'tiny' | 'quick' | 'full';
+/** Every profile name, in increasing cost. */
 export const EXPERIMENT_PROFILES: readonly ExperimentProfile[] = ['tiny', 'quick', 'full'];
 
 /** A plain JSON value. */

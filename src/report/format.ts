@@ -4,6 +4,7 @@
  */
 import { fmt } from '../experiments/compare.ts';
 
+/** Significant-digit number formatting (re-exported from src/experiments/compare.ts). */
 export { fmt };
 
 /** A file-name-safe slug: lowercase letters, digits and single dashes. */

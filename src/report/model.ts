@@ -93,6 +93,7 @@ export interface DotFigure {
   readonly items: readonly DotItem[];
 }
 
+/** Any figure of the report. */
 export type Figure = XYFigure | DotFigure;
 
 /** Outcome of a checked statement. */

@@ -12,6 +12,7 @@ export const KIND_TITLES: Record<PageKind, string> = {
   negative: 'Negative results',
   experiment: 'Seed experiments (paper vs ours)',
 };
+/** Order of the kinds in the index. */
 export const KIND_ORDER: readonly PageKind[] = ['lemma', 'rate', 'negative', 'experiment'];
 
 /** Anchor of a page in index.html and base name of its Markdown file. */
@@ -85,9 +86,18 @@ export function pageMarkdown(p: ReportPage, ctx: RenderContext): string {
   return out.join('\n');
 }
 
+/** One line per kind: how many items and how many need a look (ok === false). */
+export function glance(pages: readonly ReportPage[]): { kind: PageKind; text: string }[] {
+  return KIND_ORDER.map((kind) => {
+    const ps = pages.filter((p) => p.kind === kind);
+    const bad = ps.filter((p) => p.ok === false).length;
+    return { kind, text: `${KIND_TITLES[kind]}: ${ps.length}${ps.length ? (bad ? ` (${bad} worth a look)` : ' (all as expected)') : ''}` };
+  });
+}
+
 /** The index as Markdown. */
 export function indexMarkdown(pages: readonly ReportPage[], extra: IndexExtras): string {
-  const out: string[] = ['# signcheck report', '', extra.provenance, ''];
+  const out: string[] = ['# signcheck report', '', extra.provenance, '', ...glance(pages).map((g) => `- ${g.text}`), ''];
   for (const kind of KIND_ORDER) {
     const ps = pages.filter((p) => p.kind === kind);
     out.push(`## ${KIND_TITLES[kind]}`, '');
@@ -181,9 +191,10 @@ export function indexHtml(pages: readonly ReportPage[], ctx: RenderContext, extr
   out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">', '<title>signcheck report</title>', `<style>${CSS}</style>`, '</head>', '<body>');
   out.push('<header id="top"><h1>signcheck report</h1>', `<p class="prov-line">${inlineHtml(extra.provenance)}</p></header>`);
   out.push('<nav><h2>Summary</h2>');
+  out.push(`<ul class="glance">${glance(pages).map((g) => `<li><a href="#summary-${g.kind}">${escapeHtml(g.text)}</a></li>`).join('')}</ul>`);
   for (const kind of KIND_ORDER) {
     const ps = pages.filter((p) => p.kind === kind);
-    out.push(`<h3>${escapeHtml(KIND_TITLES[kind])}</h3>`);
+    out.push(`<h3 id="summary-${kind}">${escapeHtml(KIND_TITLES[kind])}</h3>`);
     if (ps.length) {
       out.push('<div class="scroll"><table><thead><tr><th>item</th><th>title</th><th>verdict</th><th>source</th></tr></thead><tbody>');
       for (const p of ps) out.push(`<tr><td><a href="#${escapeHtml(pageAnchor(p))}">${escapeHtml(p.id)}</a></td><td>${escapeHtml(p.title)}</td><td><span class="verdict ${VERDICT_MARK(p.ok)}">${escapeHtml(p.verdict)}</span></td><td>${inlineHtml(p.source)}</td></tr>`);

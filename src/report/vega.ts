@@ -19,6 +19,7 @@ import type { DotFigure, Figure, XYFigure } from './model.ts';
 
 /** Figure size in pixels (plot area; axes and legend come on top). */
 export const FIGURE_WIDTH = 520;
+/** Plot-area height in pixels. */
 export const FIGURE_HEIGHT = 300;
 
 /** Colour-blind-safe categorical palette (Okabe & Ito 2008), in series order. */
