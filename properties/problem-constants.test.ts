@@ -430,6 +430,16 @@ const adapters: Adapter<any>[] = [
     base: () => undefined,
     model: logisticModel,
   },
+  {
+    // non-smooth: only convexity (first-order inequality with the returned subgradient) and f* are declared
+    family: 'nonsmooth-k19',
+    numRuns: 300,
+    params: fc.record({ eps: fc.double({ min: 1e-3, max: 0.999, noNaN: true }), kink: fc.constantFrom('zero', 'plus') }),
+    points: pointsArb([-6, 2], [-8, 1]),
+    unit: () => 1,
+    // f = eps |fl(x1 + x2)| + |fl(x1 - x2)|: non-negative terms, each with relative rounding; g_i = eps s +- r, one rounding
+    model: (p: Problem) => nonNegativeTerms(p, 3),
+  },
 ];
 
 /** Instances are cached by parameters (dataset families rebuild Gram matrices and Newton otherwise). */

@@ -11,6 +11,7 @@ describe('problem registry', () => {
         'logistic-regression',
         'logistic-synthetic',
         'mushroom',
+        'nonsmooth-k19',
         'quartic-sum',
         'rotated-quadratic',
         'separable-quadratic',

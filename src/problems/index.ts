@@ -5,6 +5,7 @@ import { heterogeneousQuadraticFamily } from './heterogeneous-quadratic.ts';
 import { logisticRegressionFamily } from './logistic-regression.ts';
 import { logisticSyntheticFamily } from './logistic-synthetic.ts';
 import { mushroomFamily } from './mushroom.ts';
+import { nonsmoothK19Family } from './nonsmooth-k19.ts';
 import { quarticSumFamily } from './quartic-sum.ts';
 import { rotatedQuadraticFamily } from './rotated-quadratic.ts';
 import { separableQuadraticFamily } from './separable-quadratic.ts';
@@ -55,6 +56,7 @@ problemFamilies.register(heterogeneousQuadraticFamily);
 problemFamilies.register(logisticRegressionFamily);
 problemFamilies.register(mushroomFamily);
 problemFamilies.register(logisticSyntheticFamily);
+problemFamilies.register(nonsmoothK19Family);
 
 /**
  * Builds an instance of the family `id` with `params` (validated by the family; unknown ids and
