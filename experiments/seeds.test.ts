@@ -13,7 +13,7 @@ import { specFromRecipe } from '../src/engine/recipe.ts';
 
 describe('seed-experiment registry', () => {
   it('registers the three experiments of this issue and lists every catalogue id', () => {
-    expect(seedExperiments.ids()).toEqual(['mushroom-table1', 'sparse-noise-toy', 'ill-conditioned-toy']);
+    expect(seedExperiments.ids()).toEqual(['mushroom-table1', 'sparse-noise-toy', 'ill-conditioned-toy', 'alias-vs-tuned', 'alias-cosine', 'mvsm-distributed']);
     for (const id of seedExperiments.ids()) expect(CATALOGUE_SEED_EXPERIMENTS.map((c) => c.id)).toContain(id);
     for (const e of seedExperiments.all()) for (const p of ['tiny', 'quick', 'full'] as const) expect(new Set(e.jobs(p).map((j) => j.key)).size).toBe(e.jobs(p).length);
   });

@@ -3,11 +3,14 @@ import type { SeedExperiment } from '../src/experiments/types.ts';
 import { illConditionedToy } from './seed-ill-conditioned-toy.ts';
 import { mushroomTable1 } from './seed-mushroom-table1.ts';
 import { sparseNoiseToy } from './seed-sparse-noise-toy.ts';
+import { aliasCosine } from './alias-cosine.ts';
+import { aliasVsTuned } from './alias-vs-tuned.ts';
+import { mvsmDistributed } from './mvsm-distributed.ts';
 
 /** Every seed experiment signcheck reproduces (THEORY.md, "Seed experiments"), in report order. */
 export const seedExperiments = new Registry<SeedExperiment>('seed experiment');
 
-for (const e of [mushroomTable1, sparseNoiseToy, illConditionedToy]) seedExperiments.register(e);
+for (const e of [mushroomTable1, sparseNoiseToy, illConditionedToy, aliasVsTuned, aliasCosine, mvsmDistributed]) seedExperiments.register(e);
 
 /**
  * The seed experiments of THEORY.md's catalogue, with the issue that declares each; those not yet

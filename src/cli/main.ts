@@ -15,6 +15,7 @@ import { cpuRun, resultsFile, runSweep, type EngineName, type EngineRun } from '
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { ProfileName, RateTheorem } from '../theorems/types.ts';
 import { progressLine } from './progress.ts';
+import { registerReportCommand, reportCommand } from './report.ts';
 import { lemmas } from '../../lemmas/index.ts';
 import { checkLemma, verdictAsExpected } from '../lemmas/runner.ts';
 import { lemmaRows, writeLemmaReports } from '../lemmas/report.ts';
@@ -368,8 +369,11 @@ export function program(): Command {
       }
       writeFileAtomic(path.join(o.reports, 'summary.md'), `${lines.join('\n')}\n`);
       out(`wrote ${path.join(o.reports, 'summary.md')}`);
-      process.exitCode = rates.ok && lem.ok ? EXIT.ok : EXIT.failed;
+      const reportCode = await reportCommand({ reports: o.reports, quiet: true });
+      out(`wrote ${path.join(o.reports, 'index.html')} and ${path.join(o.reports, 'index.md')}`);
+      process.exitCode = rates.ok && lem.ok && reportCode !== EXIT.usage ? EXIT.ok : EXIT.failed;
     });
+  registerReportCommand(cmd);
   return cmd;
 }
 
