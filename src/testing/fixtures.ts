@@ -20,7 +20,7 @@ export function diagQuadratic(L: number[], c: number[], x0: number[]): Problem {
     d,
     workers: 1,
     params: {},
-    constants: { Lvec: Lv, L: Math.max(...L), Linf: L.reduce((a, b) => a + b, 0), convex: true, fStar: 0, xStar: cv },
+    constants: { Lvec: Lv, L: L.reduce((a, b) => Math.max(a, b), 0), Linf: L.reduce((a, b) => a + b, 0), convex: true, fStar: 0, xStar: cv },
     f: (x) => {
       let s = 0;
       for (let i = 0; i < d; i++) s += 0.5 * Lv[i] * (x[i] - cv[i]) ** 2;
