@@ -265,7 +265,7 @@ export function program(): Command {
       return n;
     })
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
+    .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
       const { ok } = await ratesCommand(o);
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
@@ -283,6 +283,20 @@ export function program(): Command {
     .action((o: LemmasOptions) => {
       const { ok } = lemmasCommand(o);
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+  cmd
+    .command('bench')
+    .description('print a benchmark table: cpu (Signum step beside a numpy peer) or gpu (copy bandwidth and every GPU-supported algorithm)')
+    .argument('<kind>', 'cpu | gpu')
+    .option('--quick', 'small shapes (gpu: for lavapipe)')
+    .addHelpText('after', '\nExamples:\n  signcheck bench cpu\n  signcheck bench gpu --quick')
+    .action(async (kind: string, o: { quick?: boolean }) => {
+      if (kind !== 'cpu' && kind !== 'gpu') throw new UserInputError('bench', 'takes cpu or gpu', `got "${kind}"`);
+      const { spawnSync } = await import('node:child_process');
+      const { fileURLToPath } = await import('node:url');
+      const script = fileURLToPath(new URL(`../../bench/${kind}.ts`, import.meta.url));
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...(o.quick ? ['--quick'] : [])], { stdio: 'inherit' });
+      process.exitCode = r.status === 0 ? EXIT.ok : EXIT.failed;
     });
   cmd
     .command('doctor')

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { theorems } from '../../experiments/index.ts';
+import { merge, readResults, serializeRows } from '../rates/results.ts';
+import { cpuRun, resultsFile, runSweep, type EngineRun } from './runner.ts';
+import type { SweepCell } from './types.ts';
+
+// a real declared sweep, shrunk: 4 cells of signum-separable with 3 replicas
+const th = theorems.get('signum-separable');
+const small = (cells: SweepCell[]) => cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: 3 } }));
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-runner-'));
+
+describe('sweep runner', () => {
+  it('a merged sharded run equals the unsharded run byte for byte (timing aside)', async () => {
+    const dir = tmp();
+    const whole = await runSweep(th, { profile: 'quick', outDir: path.join(dir, 'whole'), engine: 'cpu', run: cpuRun, resume: false, transform: small });
+    expect(whole.ran).toBe(4);
+    const shardDirs: string[] = [];
+    let ran = 0;
+    for (let i = 0; i < 3; i++) {
+      const out = path.join(dir, `shard${i}`);
+      shardDirs.push(out);
+      const r = await runSweep(th, { profile: 'quick', outDir: out, engine: 'cpu', run: cpuRun, resume: false, transform: small, shard: { index: i, count: 3 } });
+      ran += r.ran;
+    }
+    expect(ran).toBe(4); // every cell in exactly one shard
+    const merged = merge(shardDirs.map((d) => resultsFile(d, th.id)));
+    expect(serializeRows(merged, { timing: false })).toBe(serializeRows(readResults(whole.file).rows, { timing: false }));
+  });
+
+  it('keeps the finished cells when the engine fails part-way, and --resume completes the sweep', async () => {
+    const dir = tmp();
+    let calls = 0;
+    const failing: EngineRun = (spec) => {
+      if (++calls === 3) throw new Error('device lost (simulated)');
+      return cpuRun(spec);
+    };
+    await expect(runSweep(th, { profile: 'quick', outDir: dir, engine: 'cpu', run: failing, resume: false, transform: small })).rejects.toThrow(/device lost/);
+    expect(readResults(resultsFile(dir, th.id)).cells).toHaveLength(2);
+    const resumed = await runSweep(th, { profile: 'quick', outDir: dir, engine: 'cpu', run: cpuRun, resume: true, transform: small });
+    expect([resumed.ran, resumed.skipped]).toEqual([2, 2]);
+    const ref = await runSweep(th, { profile: 'quick', outDir: path.join(dir, 'ref'), engine: 'cpu', run: cpuRun, resume: false, transform: small });
+    expect(serializeRows(readResults(resultsFile(dir, th.id)).rows, { timing: false })).toBe(serializeRows(readResults(ref.file).rows, { timing: false }));
+  });
+});
