@@ -358,7 +358,7 @@ export function program(): Command {
       const lines = [
         '# signcheck summary',
         '',
-        `Profile ${o.profile}, engine cpu. Lemmas: fast-check over the declared domains in float64 (details and counterexamples in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas (details in rates.md).`,
+        `Profile ${o.profile}, engine cpu. Lemmas: fast-check over the declared domains in float64; the margin is (rhs - lhs)/scale, and a negative margin smaller than the lemma's derived rounding tolerance still holds (tolerances, counterexamples and replay commands in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas (details in rates.md).`,
         '',
         '## Lemmas',
         '',
