@@ -72,6 +72,8 @@ async function engineFor(name: string, th: RateTheorem, profile: ProfileName): P
 }
 
 interface RatesOptions {
+  /** Print nothing (the caller prints). */
+  quiet?: boolean;
   config?: string;
   profile: ProfileName;
   only?: string;
@@ -127,7 +129,7 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
         );
       }
       bar.end();
-      if (!o.json) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${shard ? `shard ${o.shard}` : 'the sweep'} on ${engine} (${why}) -> ${r.file}`);
+      if (!o.json && !o.quiet) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${shard ? `shard ${o.shard}` : 'the sweep'} on ${engine} (${why}) -> ${r.file}`);
     }
     if (shard) return { ok: true, summaries: [] };
   }
@@ -144,7 +146,7 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
   for (const { th, summary } of summaries) {
     const outcome = theoremOutcome(th, summary);
     ok &&= outcome.ok;
-    if (!o.json) {
+    if (!o.json && !o.quiet) {
       const fits = summary.series.flatMap((s) => s.fit?.variables.map((v) => `${v.variable}: slope ${v.slope.toFixed(3)} [${v.ci[0].toFixed(3)}, ${v.ci[1].toFixed(3)}] vs bound ${v.boundSlope.toFixed(3)}`) ?? []);
       out(`${th.id}: ${outcome.verdict}  ${fits.join('; ')}`);
     }
@@ -175,6 +177,8 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
 }
 
 interface LemmasOptions {
+  /** Print nothing (the caller prints). */
+  quiet?: boolean;
   only?: string;
   runs?: number;
   seed?: number;
@@ -199,7 +203,9 @@ export function lemmasCommand(o: LemmasOptions): { ok: boolean; results: LemmaRe
   writeLemmaReports(results, o.reports, { command: argv });
   writeFileAtomic(path.join(o.reports, 'lemmas.json'), `${JSON.stringify(lemmaRows(results), null, 1)}\n`);
   const ok = results.every((r) => verdictAsExpected(r.verdict));
-  if (o.json) out(JSON.stringify({ ok, lemmas: lemmaRows(results) }));
+  if (o.quiet) {
+    // the caller reports
+  } else if (o.json) out(JSON.stringify({ ok, lemmas: lemmaRows(results) }));
   else {
     for (const r of results) {
       const margin = Number.isFinite(r.smallestRelativeMargin) ? r.smallestRelativeMargin.toExponential(2) : '-';
@@ -326,7 +332,9 @@ export function program(): Command {
     .description('combine the results of sharded runs (same file names in each directory)')
     .argument('<dirs...>', 'shard result directories')
     .requiredOption('--out <dir>', 'directory for the merged results')
-    .action((dirs: string[], o: { out: string }) => {
+    .option('--json', 'machine-readable output')
+    .action((dirs: string[], o: { out: string; json?: boolean }) => {
+      const merged: { file: string; shards: number; rows: number }[] = [];
       const names = new Set<string>();
       for (const d of dirs) {
         if (!fs.existsSync(d)) throw new UserInputError('merge', 'directories must exist', d);
@@ -338,8 +346,10 @@ export function program(): Command {
         const target = path.join(o.out, name);
         fs.mkdirSync(o.out, { recursive: true });
         writeResultsFile(target, rows);
-        out(`${name}: ${files.length} shard file(s), ${rows.length} rows -> ${target}`);
+        merged.push({ file: target, shards: files.length, rows: rows.length });
+        if (!o.json) out(`${name}: ${files.length} shard file(s), ${rows.length} rows -> ${target}`);
       }
+      if (o.json) out(JSON.stringify({ merged }));
     });
   cmd
     .command('list')
@@ -352,9 +362,10 @@ export function program(): Command {
     .description('the main job: check the lemmas and rate theorems, write reports/summary.md')
     .addOption(profile())
     .option('--reports <dir>', 'report directory', 'reports')
-    .action(async (o: { profile: ProfileName; reports: string }) => {
-      const lem = lemmasCommand({ reports: o.reports });
-      const rates = await ratesCommand({ profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json') });
+    .option('--json', 'machine-readable output: one JSON object with every verdict')
+    .action(async (o: { profile: ProfileName; reports: string; json?: boolean }) => {
+      const lem = lemmasCommand({ reports: o.reports, json: false, quiet: o.json });
+      const rates = await ratesCommand({ profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json });
       const lines = [
         '# signcheck summary',
         '',
@@ -382,10 +393,20 @@ export function program(): Command {
         }
       }
       writeFileAtomic(path.join(o.reports, 'summary.md'), `${lines.join('\n')}\n`);
-      out(`wrote ${path.join(o.reports, 'summary.md')}`);
+      if (!o.json) out(`wrote ${path.join(o.reports, 'summary.md')}`);
       const reportCode = await reportCommand({ reports: o.reports, quiet: true });
-      out(`wrote ${path.join(o.reports, 'index.html')} and ${path.join(o.reports, 'index.md')}`);
-      process.exitCode = rates.ok && lem.ok && reportCode !== EXIT.usage ? EXIT.ok : EXIT.failed;
+      const ok = rates.ok && lem.ok && reportCode !== EXIT.usage;
+      if (o.json) {
+        out(
+          JSON.stringify({
+            ok,
+            lemmas: lem.results.map((r) => ({ id: r.id, expect: r.expect, runs: r.runs, smallestRelativeMargin: Number.isFinite(r.smallestRelativeMargin) ? r.smallestRelativeMargin : null, verdict: r.verdict })),
+            theorems: rates.summaries.map(({ th, summary }) => ({ id: th.id, kind: th.kind, outcome: theoremOutcome(th, summary) })),
+            reports: { summary: path.join(o.reports, 'summary.md'), index: path.join(o.reports, 'index.html') },
+          }),
+        );
+      } else out(`wrote ${path.join(o.reports, 'index.html')} and ${path.join(o.reports, 'index.md')}`);
+      process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
   registerReportCommand(cmd);
   return cmd;
