@@ -285,6 +285,22 @@ export const dadaptSgd: AlgorithmDef = {
   },
 };
 
+
+/**
+ * The D estimate of D-Adaptation's Adam and Lion variants (dadaptation v3): r accumulates the
+ * EMA-weighted <g, s>-type sum, dhat = r / ((1 - sqrt(beta2)) ||s||_1) when s != 0, and
+ * d = max(d, dhat). Shared by dadapt-adam and dadapt-lion (same rule in the reference code).
+ */
+const DADAPT_EMA_D_UPDATE = {
+  op: 'scalar',
+  scope: 'server',
+  assign: [
+    ['r', 'sqrt(beta2) * r + (1 - sqrt(beta2)) * dlr * racc'],
+    ['dhat', `pos(sl1) * r / max((1 - sqrt(beta2)) * sl1, ${TINY}) + (1 - pos(sl1)) * dhat`],
+    ['d', 'pos(sl1) * max(d, dhat) + (1 - pos(sl1)) * d'],
+  ],
+} as const;
+
 /**
  * D-Adaptation Adam (reference code facebookresearch/dadaptation v3 DAdaptAdam: lr 1, betas
  * (0.9, 0.999), eps 1e-8, weight_decay 0, decouple = False (L2 added to the gradient; decouple = 1
@@ -343,15 +359,7 @@ export const dadaptAdam: AlgorithmDef = {
           { into: 'sl1', kind: 'sum', expr: 'abs(s)' },
         ],
       },
-      {
-        op: 'scalar',
-        scope: 'server',
-        assign: [
-          ['r', 'sqrt(beta2) * r + (1 - sqrt(beta2)) * dlr * racc'],
-          ['dhat', `pos(sl1) * r / max((1 - sqrt(beta2)) * sl1, ${TINY}) + (1 - pos(sl1)) * dhat`],
-          ['d', 'pos(sl1) * max(d, dhat) + (1 - pos(sl1)) * d'],
-        ],
-      },
+      DADAPT_EMA_D_UPDATE,
       {
         op: 'map',
         scope: 'server',
@@ -417,15 +425,7 @@ export const dadaptLion: AlgorithmDef = {
           { into: 'sl1', kind: 'sum', expr: 'abs(s)' },
         ],
       },
-      {
-        op: 'scalar',
-        scope: 'server',
-        assign: [
-          ['r', 'sqrt(beta2) * r + (1 - sqrt(beta2)) * dlr * racc'],
-          ['dhat', `pos(sl1) * r / max((1 - sqrt(beta2)) * sl1, ${TINY}) + (1 - pos(sl1)) * dhat`],
-          ['d', 'pos(sl1) * max(d, dhat) + (1 - pos(sl1)) * d'],
-        ],
-      },
+      DADAPT_EMA_D_UPDATE,
     ],
   },
 };
