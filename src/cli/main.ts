@@ -122,9 +122,10 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
         bar.end();
         if (err instanceof UserInputError || engine !== 'webgpu') throw err;
         // a device fault (lost device, out of memory): finished cells are already on disk
+        const what = await (await import('../gpu/index.ts')).describeGpuFailure(err);
         throw new UserInputError(
           'webgpu',
-          `the GPU failed during ${th.id} (${(err as Error).message}); every finished cell is kept in ${resultsFile(o.out, th.id)}`,
+          `the GPU failed during ${th.id} (${what}); every finished cell is kept in ${resultsFile(o.out, th.id)}`,
           'rerun with --resume to continue on the GPU, or with --resume --engine cpu to run the remaining cells on the CPU (a separate series: the engine is part of each cell)',
         );
       }

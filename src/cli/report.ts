@@ -30,6 +30,8 @@ export interface ReportOptions {
   readonly out?: string;
   /** Print nothing but errors. */
   readonly quiet?: boolean;
+  /** Print one JSON object (files written, items with verdicts) instead of the text summary. */
+  readonly json?: boolean;
 }
 
 /**
@@ -40,7 +42,18 @@ export interface ReportOptions {
 export async function reportCommand(opts: ReportOptions = {}): Promise<number> {
   const reportsDir = opts.reports ?? 'reports';
   const r = await buildReport({ reportsDir, resultsDir: opts.results ?? path.join(reportsDir, 'results'), outDir: opts.out ?? reportsDir });
-  if (!opts.quiet) {
+  if (opts.json) {
+    const out = opts.out ?? reportsDir;
+    say(
+      JSON.stringify({
+        index: path.join(out, 'index.html'),
+        files: r.files,
+        removed: r.removed,
+        figures: r.figures,
+        items: r.pages.map((p) => ({ id: p.id, kind: p.kind, verdict: p.verdict, ok: p.ok })),
+      }),
+    );
+  } else if (!opts.quiet) {
     const out = opts.out ?? reportsDir;
     say(`report: ${r.pages.length} items, ${r.figures} figures, ${r.files.length} files -> ${path.join(out, 'index.html')}${r.removed.length ? ` (removed ${r.removed.length} stale files)` : ''}`);
     for (const kind of ['lemma', 'rate', 'negative', 'experiment'] as const) {
@@ -63,6 +76,8 @@ export interface ExperimentsOptions {
   /** Child processes (default: available cores). */
   readonly processes?: number;
   readonly quiet?: boolean;
+  /** Print one JSON object (per experiment: results file, verdict, claims) instead of text. */
+  readonly json?: boolean;
 }
 
 /**
@@ -74,17 +89,32 @@ export async function experimentsCommand(opts: ExperimentsOptions = {}): Promise
   if (!EXPERIMENT_PROFILES.includes(profile)) throw new UserInputError('--profile', `must be one of ${EXPERIMENT_PROFILES.join(', ')}`, `got "${profile}"`);
   const list = opts.only ? opts.only.split(',').map((id) => seedExperiments.get(id.trim())) : seedExperiments.all();
   const outDir = opts.out ?? path.join('reports', 'results', 'experiments');
+  const rows: Record<string, unknown>[] = [];
   for (const exp of list) {
-    const bar = opts.quiet ? null : progressLine(exp.id);
+    const bar = opts.quiet || opts.json ? null : progressLine(exp.id);
     const res = await runExperiment(exp, { profile, outDir, processes: opts.processes, onJob: (done, total, job) => bar?.update(done, total, job.key) });
     bar?.end();
-    if (!opts.quiet) {
+    if (opts.json) {
+      const a = exp.analyze(res);
+      rows.push({
+        id: exp.id,
+        profile,
+        jobs: res.jobs.length,
+        wallMs: res.wallMs,
+        file: experimentResultsFile(outDir, exp.id),
+        ok: a.ok,
+        verdict: a.verdict,
+        claims: a.claims.map((c) => ({ statement: c.statement, verdict: c.verdict })),
+        discrepancies: a.discrepancies,
+      });
+    } else if (!opts.quiet) {
       const a = exp.analyze(res);
       say(`${exp.id} (${profile}, ${res.jobs.length} jobs, ${(res.wallMs / 1000).toFixed(1)} s) -> ${experimentResultsFile(outDir, exp.id)}`);
       say(`  ${a.verdict}`);
       for (const c of a.claims) say(`  [${c.verdict}] ${c.statement}`);
     }
   }
+  if (opts.json) say(JSON.stringify({ experiments: rows }));
   return 0;
 }
 
@@ -106,6 +136,7 @@ export function registerReportCommand(program: Command): Command {
     .option('--results <dir>', 'results directory (default <reports>/results)')
     .option('--out <dir>', 'output directory (default <reports>)')
     .option('--quiet', 'print nothing but errors')
+    .option('--json', 'machine-readable output: files written and every item with its verdict')
     .addHelpText('after', '\nExamples:\n  signcheck report\n  signcheck report --reports /tmp/ci-reports --out /tmp/ci-reports')
     .action(async (o: ReportOptions) => {
       process.exitCode = await reportCommand(o);
@@ -118,6 +149,7 @@ export function registerReportCommand(program: Command): Command {
     .option('--out <dir>', 'results directory', path.join('reports', 'results', 'experiments'))
     .option('--processes <n>', 'child processes (default: available cores)', processesOption)
     .option('--quiet', 'print nothing but errors')
+    .option('--json', 'machine-readable output: per experiment its results file, verdict and claims')
     .addHelpText('after', '\nExamples:\n  signcheck experiments --profile quick && signcheck report\n  signcheck experiments --only mushroom-table1 --profile full')
     .action(async (o: ExperimentsOptions) => {
       process.exitCode = await experimentsCommand(o);

@@ -91,8 +91,37 @@ let gpuHandle: GPU | null = null;
  * adapter or a failed device request come back as `{ ok: false, reason }`.
  */
 export function requestGpu(): Promise<GpuAvailability> {
-  if (!cached) cached = acquire();
+  if (!cached) {
+    const p = acquire();
+    cached = p;
+    lastLoss = null;
+    // a lost device (driver reset, destroy(), out of memory at the driver level) is never reused:
+    // the next request acquires a fresh one, and the loss is remembered for error messages
+    void p.then((a) => {
+      if (!a.ok) return;
+      void a.gpu.device.lost.then((info) => {
+        if (cached !== p) return; // released on purpose, or already replaced
+        lastLoss = { reason: info.reason, message: info.message };
+        cached = null;
+      });
+    });
+  }
   return cached;
+}
+
+let lastLoss: { readonly reason: string; readonly message: string } | null = null;
+
+/**
+ * Words for a failure of the GPU engine: Dawn rejects pending work on a lost device with an
+ * AbortError that carries no message, so the device's own loss report (reason and message, from
+ * `GPUDevice.lost`) is added when the device was lost; other errors keep their message.
+ */
+export async function describeGpuFailure(err: unknown): Promise<string> {
+  // the lost promise settles in a later task than the rejected work: give it a moment
+  for (let i = 0; i < 20 && lastLoss === null; i++) await new Promise((r) => setTimeout(r, 5));
+  const base = err instanceof Error ? `${err.name}${err.message ? `: ${err.message}` : ''}` : String(err);
+  if (lastLoss) return `the WebGPU device was lost (reason: ${lastLoss.reason}${lastLoss.message ? `; ${lastLoss.message}` : ''}); the pending work failed with ${base}`;
+  return base;
 }
 
 async function acquire(): Promise<GpuAvailability> {
@@ -149,6 +178,7 @@ async function acquire(): Promise<GpuAvailability> {
 export async function releaseGpu(): Promise<void> {
   const c = cached;
   cached = null;
+  lastLoss = null;
   if (c) {
     const a = await c;
     if (a.ok) a.gpu.device.destroy();
