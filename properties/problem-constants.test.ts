@@ -431,6 +431,17 @@ const adapters: Adapter<any>[] = [
     model: logisticModel,
   },
   {
+    // the same logistic loss, rows split over workers with label skew: f and its constants are the
+    // full data's (the shards only change which rows each worker's oracle sees)
+    family: 'sharded-logistic',
+    numRuns: 30,
+    params: fc.record({ dataset: fc.constant('mushrooms'), workers: fc.constantFrom(1, 16), skew: fc.constantFrom(0, 1), lambda: fc.constant(0.1) }),
+    points: pointsArb([-4, 1], [-8, 1]),
+    unit: () => 1,
+    base: () => undefined,
+    model: logisticModel,
+  },
+  {
     // non-smooth: only convexity (first-order inequality with the returned subgradient) and f* are declared
     family: 'nonsmooth-k19',
     numRuns: 300,

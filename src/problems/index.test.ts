@@ -15,6 +15,7 @@ describe('problem registry', () => {
         'quartic-sum',
         'rotated-quadratic',
         'separable-quadratic',
+        'sharded-logistic',
         'sum-cosh',
       ].sort(),
     );

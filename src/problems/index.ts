@@ -6,6 +6,7 @@ import { logisticRegressionFamily } from './logistic-regression.ts';
 import { logisticSyntheticFamily } from './logistic-synthetic.ts';
 import { mushroomFamily } from './mushroom.ts';
 import { nonsmoothK19Family } from './nonsmooth-k19.ts';
+import { shardedLogisticFamily } from './sharded-logistic.ts';
 import { quarticSumFamily } from './quartic-sum.ts';
 import { rotatedQuadraticFamily } from './rotated-quadratic.ts';
 import { separableQuadraticFamily } from './separable-quadratic.ts';
@@ -22,6 +23,7 @@ export { heterogeneousQuadratic, heterogeneousQuadraticFamily, type Heterogeneou
 export { logisticRegression, type LogisticProblem } from './logistic-core.ts';
 export { logisticRegressionFamily, logisticFromData } from './logistic-regression.ts';
 export { logisticSyntheticFamily } from './logistic-synthetic.ts';
+export { shardedLogisticFamily, shardRows, type ShardedLogisticProblem, type ShardedLogisticParams } from './sharded-logistic.ts';
 export { mushroomFamily } from './mushroom.ts';
 export { parseLibsvm, readLibsvmFile, formatLibsvm, toDense, type LibsvmData, type SparseRow } from './libsvm.ts';
 export { illConditionedSpectrum, powerLawSpectrum, sparseSpectrum, uniformSpectrum } from './spectra.ts';
@@ -57,6 +59,7 @@ problemFamilies.register(logisticRegressionFamily);
 problemFamilies.register(mushroomFamily);
 problemFamilies.register(logisticSyntheticFamily);
 problemFamilies.register(nonsmoothK19Family);
+problemFamilies.register(shardedLogisticFamily);
 
 /**
  * Builds an instance of the family `id` with `params` (validated by the family; unknown ids and
