@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianNoise, RademacherNoise, StudentTNoise, SymmetricParetoNoise, SymmetricStableNoise } from '../noise/index.ts';
+import { BimodalNoise, GaussianNoise, RademacherNoise, StudentTNoise, SymmetricParetoNoise, SymmetricStableNoise } from '../noise/index.ts';
 import type { NoiseModel } from '../noise/types.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose } from '../rng/streams.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readBuffer, runOnce, storageBuffer } from './compute.ts';
-import { NOISE_PRELUDE_WGSL, wgslNoiseFor } from './noise.wgsl.ts';
+import { bimodalWgsl, NOISE_PRELUDE_WGSL, stableWgsl, wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
 import { gpuForTests } from './test-support.ts';
 
 const gpu = await gpuForTests();
@@ -20,8 +20,8 @@ function testWords(n: number): Uint32Array {
   return words;
 }
 
-async function gpuSamples(model: NoiseModel, words: Uint32Array): Promise<Float32Array> {
-  const w = wgslNoiseFor(model);
+async function gpuSamples(model: NoiseModel, words: Uint32Array, transform?: WgslNoise): Promise<Float32Array> {
+  const w = transform ?? wgslNoiseFor(model);
   const src = `${NOISE_PRELUDE_WGSL}${w.wgsl}
 @group(0) @binding(0) var<storage, read> inp: array<vec4<u32>>;
 @group(0) @binding(1) var<storage, read_write> outp: array<vec4<f32>>;
@@ -46,7 +46,49 @@ const MODELS: NoiseModel[] = [
   new SymmetricParetoNoise(3, 0.25),
   new StudentTNoise(3),
   new StudentTNoise(1.2),
+  // stable: alpha across the registry's range (1, 2], including both ends' neighbourhoods
+  new SymmetricStableNoise(1.0001, 1),
+  new SymmetricStableNoise(1.05, 0.3),
+  new SymmetricStableNoise(1.5, 1),
+  new SymmetricStableNoise(1.6, 0.5),
+  new SymmetricStableNoise(1.9, 2),
+  new SymmetricStableNoise(1.9999, 1),
+  new SymmetricStableNoise(2, 1),
+  // bimodal: the registry default, symmetric, lopsided both ways, p = 1/4 (U1 < p exactly at w < 2^30),
+  // and p = 1/2 + 2^-33 = U1(2^31) itself: the word 0x80000000 gives u = 0 and the CPU's clamp 2^-33
+  new BimodalNoise(0.8, 1, 0.05),
+  new BimodalNoise(0.5 + 2 ** -33, 1, 0.05),
+  new BimodalNoise(0.5, 2, 0.3),
+  new BimodalNoise(0.01, 1, 0.05),
+  new BimodalNoise(0.999, 3, 1),
+  new BimodalNoise(0.25, 1, 0.05),
 ];
+
+/** Runs `transform` on the test words and counts samples outside `model`'s derived bound. */
+async function violations(model: NoiseModel, transform: WgslNoise): Promise<{ bad: number; worst: number; samples: number; nonzero: number }> {
+  const words = testWords(4096);
+  const calls = words.length / 4;
+  const got = await gpuSamples(model, words, transform);
+  const reference = wgslNoiseFor(model);
+  const s = reference.samplesPerCall;
+  const exact = new Float64Array(4);
+  const bound = new Float64Array(4);
+  let worst = 0;
+  let bad = 0;
+  let nonzero = 0;
+  for (let c = 0; c < calls; c++) {
+    const cw = words.subarray(4 * c, 4 * c + 4);
+    model.fromWords(cw, exact, 0);
+    reference.errorBound(cw, exact, bound);
+    for (let k = 0; k < s; k++) {
+      const err = Math.abs(got[4 * c + k] - exact[k]);
+      if (!(err <= bound[k])) bad++;
+      if (bound[k] > 0) worst = Math.max(worst, err / bound[k]);
+      if (exact[k] !== 0) nonzero++;
+    }
+  }
+  return { bad, worst, samples: calls * s, nonzero };
+}
 
 describe.skipIf(!gpu)('WGSL noise transforms (float32) against the models\' float64 fromWords', () => {
   for (const model of MODELS) {
@@ -79,8 +121,25 @@ describe.skipIf(!gpu)('WGSL noise transforms (float32) against the models\' floa
     });
   }
 
+  // Sensitivity: the same bounds reject a transform with one constant off by 1% (scale c, bump width,
+  // exponent 1/alpha via alpha) — so the bounds are tight enough to see such a slip.
+  const broken: Array<[string, NoiseModel, WgslNoise]> = [
+    ['stable scale x 1.01', new SymmetricStableNoise(1.6, 0.5), stableWgsl(1.6, 0.505)],
+    ['stable alpha x 1.01', new SymmetricStableNoise(1.5, 1), stableWgsl(1.515, 1)],
+    ['bimodal width x 1.01', new BimodalNoise(0.8, 1, 0.05), bimodalWgsl(0.8, 1, 0.0505)],
+    ['bimodal p x 1.01', new BimodalNoise(0.8, 1, 0.05), bimodalWgsl(0.808, 1, 0.05)],
+  ];
+  for (const [what, model, transform] of broken) {
+    it(`a deliberately broken transform (${what}) violates the bound`, async () => {
+      const { bad, samples } = await violations(model, transform);
+      console.info(`[gpu noise] broken ${what}: ${bad} of ${samples} samples outside the bound`);
+      expect(bad).toBeGreaterThan(0);
+    });
+  }
+
   it('refuses a model without a WGSL transform with a clear user error', () => {
-    expect(() => wgslNoiseFor(new SymmetricStableNoise(1.5))).toThrow(UserInputError);
-    expect(() => wgslNoiseFor(new SymmetricStableNoise(1.5))).toThrow(/not yet supported on webgpu: noise model "stable"/);
+    const custom = Object.create(new GaussianNoise(), { id: { value: 'custom-test' }, name: { value: 'Custom' } }) as NoiseModel;
+    expect(() => wgslNoiseFor(custom)).toThrow(UserInputError);
+    expect(() => wgslNoiseFor(custom)).toThrow(/not yet supported on webgpu: noise model "custom-test"/);
   });
 });
