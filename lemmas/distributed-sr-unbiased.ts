@@ -95,9 +95,11 @@ const ENGINE_T = 1024;
 const ENGINE_RUNS = 200;
 const ENGINE_MAX_D = 4;
 const ENGINE_ALARM = 1e-3;
-/** Per coordinate and instance (Bonferroni over coordinates and runs). */
-const ENGINE_DELTA = ENGINE_ALARM / (ENGINE_RUNS * ENGINE_MAX_D);
-const EPS = hoeffdingHalfWidth(ENGINE_T, ENGINE_DELTA);
+/** Per coordinate and instance (Bonferroni over coordinates and the run's instances). */
+const engineDelta = (runs: number) => ENGINE_ALARM / (runs * ENGINE_MAX_D);
+const engineEps = (runs: number) => hoeffdingHalfWidth(ENGINE_T, engineDelta(runs));
+const ENGINE_DELTA = engineDelta(ENGINE_RUNS);
+const EPS = engineEps(ENGINE_RUNS);
 
 const engineDomain: fc.Arbitrary<SrEngineInstance> = fc.record({
   G: scaleArb,
@@ -109,7 +111,8 @@ const engineDomain: fc.Arbitrary<SrEngineInstance> = fc.record({
  * Runs `def` (one worker, lr = 1, exact constant gradient v = q G, T steps from x_0 = 0): the vote of
  * one message is the message, so -x_T / T is the mean of T independent draws of S_G(v).
  */
-function engineOutcome(def: AlgorithmDef, inst: SrEngineInstance): Outcome {
+function engineOutcome(def: AlgorithmDef, inst: SrEngineInstance, runs: number): Outcome {
+  const eps = engineEps(runs);
   const v = inst.qs.map((q) => q * inst.G);
   const problem = constantGradientProblem([v]);
   const res = runCpu({ algorithm: def, hyper: { lr: 1, G: inst.G }, problem, noise: null, T: ENGINE_T, workers: 1, replicas: 1, seed: inst.seed >>> 0 });
@@ -119,7 +122,7 @@ function engineOutcome(def: AlgorithmDef, inst: SrEngineInstance): Outcome {
     worst = Math.max(worst, Math.abs(mean - v[i] / inst.G));
   }
   // lower confidence limit of max_k |E S_G(v)_k - v_k/G| (simultaneous over k)
-  return { lhs: worst - EPS, rhs: 0, scale: EPS, detail: { maxDeviation: worst, eps: EPS, T: ENGINE_T } };
+  return { lhs: worst - eps, rhs: 0, scale: eps, detail: { maxDeviation: worst, eps, T: ENGINE_T } };
 }
 
 const ENGINE_TOL =
@@ -139,14 +142,14 @@ export const srUnbiasedEngine = statisticalLemma<SrEngineInstance>({
   families: [`constant gradients v in R^d, d <= ${ENGINE_MAX_D}, G = 10^[-6, 6] or a double in [1e-3, 1e3]; any u32 seed`],
   relation: '<=',
   domain: engineDomain,
-  check: (inst) => engineOutcome(algorithms.get('sto-signsgd'), inst),
+  check: (inst, ctx) => engineOutcome(algorithms.get('sto-signsgd'), inst, ctx.runs),
   tolerance: () => 4 * gamma(3),
   toleranceDerivation: ENGINE_TOL,
   method:
     `T = ${ENGINE_T} steps (independent Philox draws per step) of Sto-signSGD with one worker, lr = 1, x_0 = 0: mean message = -x_T / T per coordinate; ` +
-    `lhs = max_k |mean_k - v_k / G| - eps with eps = sqrt(2 ln(2/delta) / T) (Hoeffding, +-1 variables), delta = ${ENGINE_ALARM} / (${ENGINE_RUNS} runs x ${ENGINE_MAX_D} coordinates) = ${ENGINE_DELTA.toExponential(2)}.`,
+    `lhs = max_k |mean_k - v_k / G| - eps with eps = sqrt(2 ln(2/delta) / T) (Hoeffding, +-1 variables), delta = ${ENGINE_ALARM} / (runs x ${ENGINE_MAX_D} coordinates) (${ENGINE_DELTA.toExponential(2)} at the default ${ENGINE_RUNS} runs).`,
   falseAlarm: ENGINE_ALARM,
-  detectableEffect: `a bias |E S_G(v)_k - v_k/G| > 2 eps = ${(2 * EPS).toFixed(3)} on some coordinate is flagged with probability >= 1 - delta`,
+  detectableEffect: `a bias |E S_G(v)_k - v_k/G| > 2 eps = ${(2 * EPS).toFixed(3)} on some coordinate is flagged with probability >= 1 - delta (eps at ${ENGINE_RUNS} runs; it grows like sqrt(ln runs))`,
   expect: 'holds',
   runs: ENGINE_RUNS,
 });
@@ -174,5 +177,5 @@ export const srUnbiasedEngineClip = variantOf(srUnbiasedEngine, {
   title: 'Engine messages of S_{G/2} on |v| <= G (biased)',
   statement: String.raw`\mathbb{E}\,S_{G/2}(v) = v / G\quad\text{(false)}`,
   change: 'the worker message uses R = G/2 (p clipped to [0, 1] for |v| > G/2)',
-  check: (inst) => engineOutcome((clipped ??= clippedStoSign()), inst),
+  check: (inst, ctx) => engineOutcome((clipped ??= clippedStoSign()), inst, ctx.runs),
 });

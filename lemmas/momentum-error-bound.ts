@@ -9,7 +9,6 @@ import type { Outcome } from '../src/lemmas/types.ts';
 export const REPLICAS = 400;
 const RUNS = 200;
 const FALSE_ALARM = 1e-3;
-const DELTA = FALSE_ALARM / RUNS;
 /** Cost guard: T d <= 512 per replica. */
 const MAX_TD = 512;
 
@@ -59,14 +58,14 @@ function bound(s: Sim, beta: number, c: (beta: number) => number, drift: boolean
 
 const cProof = (beta: number): number => Math.sqrt(beta / (2 - beta));
 
-function outcome(inst: MomentumInstance, c: (beta: number) => number, drift: boolean): Outcome {
+function outcome(inst: MomentumInstance, c: (beta: number) => number, drift: boolean, runs: number): Outcome {
   const s = simulate(inst);
   const rhs = bound(s, inst.beta, c, drift);
   // The clip is fixed by the instance before the samples are seen: twice the lemma's own bound (the
   // same for the variants, so they differ from the lemma in the compared constant only).
   const own = bound(s, inst.beta, cProof, true);
   const b = 2 * own + 1e-300;
-  const lim = empiricalBernsteinLower(s.y, b, DELTA);
+  const lim = empiricalBernsteinLower(s.y, b, FALSE_ALARM / runs);
   return {
     lhs: lim.lower,
     rhs,
@@ -113,7 +112,7 @@ export const momentumErrorBound = statisticalLemma<MomentumInstance>({
   ],
   relation: '<=',
   domain,
-  check: (inst) => outcome(inst, cProof, true),
+  check: (inst, ctx) => outcome(inst, cProof, true, ctx.runs),
   tolerance,
   toleranceDerivation:
     'rounding only (the statistics are in lhs): the per-replica average sums T d terms, the mean and variance sum 400 replicas: gamma_{Td + 400 + 16} times (|lhs| + |rhs| + clip); ' +
@@ -121,7 +120,7 @@ export const momentumErrorBound = statisticalLemma<MomentumInstance>({
   method:
     `${REPLICAS} independent replicas per instance (Philox replica index r = 0..${REPLICAS - 1}, seed from the instance); Y_r = (1/T) sum_t ||v_t - grad f(x_t)||_1 ` +
     '(exact gradients of the stored problem); lhs = the empirical-Bernstein lower confidence limit (Maurer & Pontil 2009, Thm 4) of E Y computed on min(Y, b), ' +
-    `b = 2 x (the bound) fixed per instance before sampling, at delta = ${FALSE_ALARM} / ${RUNS} per instance; a violation is lhs > rhs.`,
+    `b = 2 x (the bound) fixed per instance before sampling, at delta = ${FALSE_ALARM} / runs per instance (runs = ${RUNS} in npm test; --runs N spends the same family-wise rate over N); a violation is lhs > rhs.`,
   falseAlarm: FALSE_ALARM,
   detectableEffect:
     'a true mean E Y exceeding the bound by more than the gap sqrt(2 V ln(2/delta)/R) + 7 b ln(2/delta)/(3(R-1)) (R = 400, ln(2/delta) = 12.9; ' +
@@ -140,7 +139,7 @@ export const momentumErrorBoundSqrtHalfBeta = variantOf(momentumErrorBound, {
   title: 'Momentum error bound with sqrt(beta/2) (wrong; as the OCR of P1 reads)',
   statement: String.raw`\frac1T\sum_{t=1}^T \mathbb{E}\|\epsilon_t\|_1 \le \Big(\frac{1}{T\beta} + \sqrt{\frac{\beta}{2}}\Big)\|\sigma\|_1 + \frac{2(1-\beta)\eta\|L\|_1}{\beta}`,
   change: 'sqrt(beta/(2-beta)) replaced by sqrt(beta/2)',
-  check: (inst) => outcome(inst, (beta) => Math.sqrt(beta / 2), true),
+  check: (inst, ctx) => outcome(inst, (beta) => Math.sqrt(beta / 2), true, ctx.runs),
 });
 
 /** Wrong variant: the drift (B_t) term dropped. */
@@ -149,5 +148,5 @@ export const momentumErrorBoundNoDrift = variantOf(momentumErrorBound, {
   title: 'Momentum error bound without the drift term (wrong)',
   statement: String.raw`\frac1T\sum_{t=1}^T \mathbb{E}\|\epsilon_t\|_1 \le \Big(\frac{1}{T\beta} + \sqrt{\frac{\beta}{2-\beta}}\Big)\|\sigma\|_1`,
   change: 'term 2 (1 - beta) eta ||L||_1 / beta dropped',
-  check: (inst) => outcome(inst, cProof, false),
+  check: (inst, ctx) => outcome(inst, cProof, false, ctx.runs),
 });

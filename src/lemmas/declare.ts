@@ -1,4 +1,4 @@
-import type { ExactLemma, Lemma, Outcome, StatisticalLemma } from './types.ts';
+import type { CheckContext, ExactLemma, Lemma, Outcome, StatisticalLemma } from './types.ts';
 
 /** Declares an exact lemma (fills `kind`; `summary` defaults to the title). */
 export function exactLemma<I>(decl: Omit<ExactLemma<I>, 'kind' | 'summary'> & { summary?: string }): ExactLemma<I> {
@@ -18,7 +18,7 @@ export interface VariantSpec<I> {
   readonly statement: string;
   /** What was changed, in words ("factor 2 dropped", "e^{...} removed"). */
   readonly change: string;
-  readonly check: (instance: I) => Outcome;
+  readonly check: (instance: I, context: CheckContext) => Outcome;
   /** Defaults to the lemma's tolerance (the variant changes constants, not the computation). */
   readonly tolerance?: (instance: I, outcome: Outcome) => number;
   readonly expect?: 'refuted' | 'holds';

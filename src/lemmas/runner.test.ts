@@ -47,6 +47,16 @@ describe('checkLemma verdicts', () => {
     expect(r.declaration.statement).toBe('x \\le 10');
   });
 
+  it('tells each check how many instances the run has (statistical lemmas split their false-alarm rate over it)', () => {
+    const seen = new Set<number>();
+    const recording = exactLemma<number>({ ...base, id: 'records-runs', relation: '<=', domain: fc.integer({ min: 0, max: 5 }), check: (x, ctx) => (seen.add(ctx.runs), { lhs: x, rhs: 10 }), expect: 'holds' });
+    checkLemma(recording, { runs: 37 });
+    expect([...seen]).toEqual([37]);
+    seen.clear();
+    checkLemma(recording);
+    expect([...seen]).toEqual([200]);
+  });
+
   it('VIOLATED with a shrunk counterexample, path and replay command', () => {
     const r = checkLemma(atMostTen, { seed: 42 });
     expect(r.verdict).toBe('VIOLATED');
@@ -106,5 +116,9 @@ describe('checkLemma verdicts', () => {
     expect(defaultSeed('x')).toBeLessThan(2 ** 31);
     expect(checkLemma(belowSuccessor, { runs: 5 }).seed).toBe(defaultSeed('below-successor'));
     expect(replayCommand('a', 1, '2:3')).toBe('npx signcheck lemmas --only a --seed 1 --path 2:3');
+    // a counterexample of a deep run replays with the same run count (statistical checks depend on it)
+    expect(replayCommand('a', 1, '2:3', 100000)).toBe('npx signcheck lemmas --only a --seed 1 --path 2:3 --runs 100000');
+    expect(checkLemma(atMostTen, { runs: 50 }).replayCommand).toMatch(/ --runs 50$/);
+    expect(checkLemma(atMostTen).replayCommand).toMatch(/--path [0-9:]+$/);
   });
 });

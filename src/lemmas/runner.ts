@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { requireInteger, UserInputError } from '../core/errors.ts';
-import { DEFAULT_RUNS, type CheckOptions, type Lemma, type LemmaDeclarationInfo, type LemmaResult, type Outcome, type Verdict } from './types.ts';
+import { DEFAULT_RUNS, type CheckContext, type CheckOptions, type Lemma, type LemmaDeclarationInfo, type LemmaResult, type Outcome, type Verdict } from './types.ts';
 
 /** Denominator floor of the default margin scale max(|rhs|, TINY). */
 export const TINY = 1e-300;
@@ -39,8 +39,8 @@ export function defaultSeed(id: string): number {
 }
 
 /** The command line that replays one counterexample through the CLI. */
-export function replayCommand(id: string, seed: number, path: string): string {
-  return `npx signcheck lemmas --only ${id} --seed ${seed} --path ${path}`;
+export function replayCommand(id: string, seed: number, path: string, runs?: number): string {
+  return `npx signcheck lemmas --only ${id} --seed ${seed} --path ${path}${runs === undefined ? '' : ` --runs ${runs}`}`;
 }
 
 /**
@@ -95,6 +95,7 @@ export function declarationInfo(lemma: Lemma): LemmaDeclarationInfo {
  */
 export function checkLemma(lemma: Lemma, options: CheckOptions = {}): LemmaResult {
   const runs = requireInteger('runs', options.runs ?? lemma.runs ?? DEFAULT_RUNS, 1);
+  const context: CheckContext = { runs };
   const seed = options.seed ?? defaultSeed(lemma.id);
   if (!Number.isInteger(seed)) throw new UserInputError('seed', 'must be an integer', `got ${seed}`);
   if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
@@ -113,7 +114,7 @@ export function checkLemma(lemma: Lemma, options: CheckOptions = {}): LemmaResul
     let outcome: Outcome;
     let tol: number;
     try {
-      outcome = lemma.check(instance);
+      outcome = lemma.check(instance, context);
       tol = lemma.tolerance(instance, outcome);
       if (!Number.isFinite(outcome.lhs) || !Number.isFinite(outcome.rhs) || !Number.isFinite(tol) || tol < 0) {
         throw new Error(`non-finite outcome: lhs = ${outcome.lhs}, rhs = ${outcome.rhs}, tolerance = ${tol}`);
@@ -176,7 +177,7 @@ export function checkLemma(lemma: Lemma, options: CheckOptions = {}): LemmaResul
       counterexampleOutcome: { lhs: v.outcome.lhs, rhs: v.outcome.rhs, tolerance: v.tol, ...(v.outcome.detail ? { detail: v.outcome.detail } : {}) },
       numShrinks: details.numShrinks,
       path: details.counterexamplePath,
-      replayCommand: replayCommand(lemma.id, seed, details.counterexamplePath),
+      replayCommand: replayCommand(lemma.id, seed, details.counterexamplePath, runs === (lemma.runs ?? DEFAULT_RUNS) ? undefined : runs),
       timeMs: performance.now() - started,
     };
   }

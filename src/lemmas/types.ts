@@ -22,6 +22,12 @@ export interface Outcome {
   readonly detail?: Readonly<Record<string, number>>;
 }
 
+/** What the runner tells a check about the run it belongs to. */
+export interface CheckContext {
+  /** Number of instances checked in this run (fast-check numRuns). */
+  readonly runs: number;
+}
+
 /** 'holds': no counterexample is expected; 'refuted': the declaration is a power check or a wrong variant. */
 export type Expectation = 'holds' | 'refuted';
 
@@ -47,8 +53,13 @@ export interface LemmaBase<I> extends Registered {
   readonly relation: '<=' | '=';
   /** fast-check arbitrary producing a JSON-able instance (so counterexamples can be printed and replayed). */
   readonly domain: fc.Arbitrary<I>;
-  /** Evaluates both sides on one instance (float64). Throws only on bugs, never to signal a violation. */
-  check(instance: I): Outcome;
+  /**
+   * Evaluates both sides on one instance (float64). Throws only on bugs, never to signal a violation.
+   * `context.runs` is the number of instances of this check run: statistical lemmas spend their
+   * family-wise false-alarm rate over it (falseAlarm / runs per instance), so `--runs 100000` keeps
+   * the stated rate instead of multiplying it.
+   */
+  check(instance: I, context: CheckContext): Outcome;
   /**
    * Absolute tolerance for this instance, derived from float64 rounding of the computation
    * (u = 2^-53; e.g. a sum of n terms of absolute sum S has error <= gamma_n S, gamma_n = n u/(1 - n u)).
