@@ -1,5 +1,7 @@
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
-import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp } from '../algorithms/program.ts';
+import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
+import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
+import type { BindingKind } from './compute.ts';
 import { Purpose } from '../rng/streams.ts';
 import { NOISE_PRELUDE_WGSL, type WgslNoise } from './noise.wgsl.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
@@ -59,7 +61,7 @@ export const CHUNK_BYTES = 48;
 export const RUN_BYTES = 32;
 
 /** The plan a supported run uses. */
-export type GpuPlan = 'fused' | 'general';
+export type GpuPlan = 'fused' | 'general' | 'distributed';
 
 /** Whether (and how) a run can use the WebGPU engine; `reasons` says why not. */
 export interface GpuSupport {
@@ -73,6 +75,8 @@ export interface ProblemShape {
   readonly id: string;
   readonly separable: boolean;
   readonly heterogeneous: boolean;
+  /** Heterogeneous problems: whether every f_j is a separable quadratic (`separableQuadraticWorkers`). */
+  readonly workerQuadratics?: boolean;
 }
 
 /**
@@ -86,19 +90,27 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   const reasons: string[] = [];
   const p = def.program;
   const checked = checkProgram(def.id, p);
-  if (checked.workerOps) reasons.push(`${def.id} has worker-scope ops or aggregates (distributed programs)`);
-  const extra = def as { guards?: readonly unknown[]; syncs?: readonly unknown[] };
-  if ((extra.guards?.length ?? 0) > 0 || (extra.syncs?.length ?? 0) > 0) reasons.push(`${def.id} declares S_R bound guards or running-max syncs (CPU engine only)`);
-  if (problem.heterogeneous) reasons.push(`problem ${problem.id} is heterogeneous (per-worker objectives)`);
-  else if (!problem.separable) reasons.push(`problem ${problem.id} has no separable-quadratic gradient (rotated quadratics, logistic regression and other non-separable gradients need separate gradient kernels)`);
+  if (checked.workerOps) {
+    if (p.ops.some((o) => o.op === 'oracle')) reasons.push(`${def.id} has an oracle op in a worker-scope program (per-worker second oracle calls are not generated for WebGPU)`);
+    if (p.output !== undefined) reasons.push(`${def.id} declares an output vector in a worker-scope program (not generated for WebGPU)`);
+  }
+  if (problem.heterogeneous) {
+    if (!checked.workerOps) reasons.push(`problem ${problem.id} is heterogeneous and ${def.id} is a server-scope program (the mean of per-worker gradients is generated only for worker-scope programs)`);
+    else if (!problem.workerQuadratics) reasons.push(`problem ${problem.id} is heterogeneous without per-worker separable-quadratic gradients (separableQuadraticWorkers)`);
+  } else if (!problem.separable) reasons.push(`problem ${problem.id} has no separable-quadratic gradient (rotated quadratics, logistic regression and other non-separable gradients need separate gradient kernels)`);
   const bad = new Map<number, string[]>();
-  for (const [src, e] of checked.parsed) for (const v of literals(e)) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
+  // worker-scope programs get the float32 form of division guards (f32GuardLiterals); server-scope
+  // programs with such guards (ALIAS, D-Adaptation, Prodigy, normalized SGD, MoMo) stay refused:
+  // their three-step differential tests against runCpu do not pass yet (bound violations in the
+  // D-estimates, fx/oracle paths the float32 simulation of f32-bounds.ts does not reproduce)
+  const widen = checked.workerOps ? f32GuardLiterals : (e: Expr) => e;
+  for (const [src, e] of checked.parsed) for (const v of literals(widen(e))) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
   for (const [v, srcs] of bad) {
     const why = Math.abs(v) > F32_MAX ? 'it overflows to infinity' : `it rounds to 0 or a subnormal, so a guard such as max(s, ${v}) divides by zero`;
     reasons.push(`${def.id} uses the literal ${v}, which is not a float32 number (${why}), in ${srcs.length} expression(s), e.g. "${srcs[0]}"`);
   }
   if (reasons.length) return { supported: false, plan: null, reasons };
-  return { supported: true, plan: isFusable(checked) ? 'fused' : 'general', reasons };
+  return { supported: true, plan: checked.workerOps ? 'distributed' : isFusable(checked) ? 'fused' : 'general', reasons };
 }
 
 /** Largest finite float32. */
@@ -151,6 +163,10 @@ export interface StepKernelConfig {
   /** Workgroup extent over quads (power of two) and over replicas; wx * wy = STEP_THREADS. */
   readonly wx: number;
   readonly wy: number;
+  /** Distributed plan: aggregate packed sign messages by popcount (default true) or the float rows. */
+  readonly packed?: boolean;
+  /** Distributed plan: per-worker centers (heterogeneous problem) instead of the shared one. */
+  readonly workerCenters?: boolean;
 }
 
 /** Bindings of the step kernels (vectors follow from `firstVector` in the order of `vectors`). */
@@ -169,8 +185,13 @@ export interface KernelBindings {
 
 /** One kernel of the general plan's step sequence. */
 export interface GeneralKernel {
-  /** `grid`: 2-D over (quads, replicas) per chunk; `replica`: per replica (reduction finish, scalar ops). */
-  readonly dispatch: 'grid' | 'replica-group' | 'replica-thread';
+  /**
+   * `grid`: 2-D over (quads, replicas) per chunk; `worker-grid`: over (quads, replicas x workers) per
+   * chunk; `word-grid` / `worker-word-grid`: over (32-coordinate words, replicas [x workers]) per
+   * chunk, 64 words per workgroup; `replica-group` / `worker-group`: a workgroup of 64 per replica
+   * [per (replica, worker)]; `replica-thread` / `worker-thread`: a thread per replica [per (replica, worker)].
+   */
+  readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread';
   readonly entry: string;
   /** Only when the step updates (t < T). */
   readonly onlyUpdate: boolean;
@@ -199,6 +220,56 @@ export interface StepKernel {
    * kernels, and reads of the shared (diag, center) pair (8 bytes, shared by the replicas).
    */
   readonly traffic: { readonly vectorAccesses: number; readonly probReads: number };
+  /**
+   * State buffers in binding order from `bindings.firstVector`: each holds `vectors` as planes of
+   * rows x quads vec4 (rows = chunk replicas x rowsPerReplica). Fused and general plans: one buffer
+   * per vector; distributed plan: one buffer for the server vectors, one for the worker vectors.
+   */
+  readonly stateBuffers: readonly StateBuffer[];
+  /** Binding kinds of the bindings from firstVector on (state buffers, then plan extras). */
+  readonly extraBindings: readonly BindingKind[];
+  /** Distributed plan: messages, guards and buffer sizes (null otherwise). */
+  readonly dist: DistPlan | null;
+}
+
+/** One state buffer: vectors stored as consecutive planes. */
+export interface StateBuffer {
+  readonly label: string;
+  readonly vectors: readonly string[];
+  /** 1 for server vectors, n for worker vectors. */
+  readonly rowsPerReplica: number;
+}
+
+/** A message the distributed plan encodes each step. */
+export interface DistMessage {
+  readonly op: number;
+  readonly vector: string;
+  readonly spec: MessageSpec;
+  readonly direction: 'up' | 'down';
+  /** Rows per replica (n up, 1 down) and the offset of its rows in the packed words and flags (units of R rows). */
+  readonly rows: number;
+  readonly rowOffset: number;
+}
+
+/** What the host needs to size, read back and account a distributed run. */
+export interface DistPlan {
+  readonly n: number;
+  /** Messages encoded per step (sign and scaled-sign: packed; float: counted only). */
+  readonly messages: readonly DistMessage[];
+  /** Rows (units of R) of the packed-word and flag regions. */
+  readonly messageRows: number;
+  /** Guards in declaration order, with the scope of their norm. */
+  readonly guards: ReadonlyArray<{ readonly parameter: string; readonly operator: string; readonly what: string; readonly scope: Scope }>;
+  /** u32 words per (slot, replica) of the per-step record and per replica of the accumulators. */
+  readonly slotWords: number;
+  readonly accWords: number;
+  /** Whether the algorithm declares its communication (bits are reported). */
+  readonly communication: boolean;
+  /** Whether aggregates read the packed words (popcount vote) or the float rows. */
+  readonly packed: boolean;
+  /** Server and worker scalars (server region R x nServer, then worker region R x n x nWorker). */
+  readonly serverScalars: readonly { readonly name: string; readonly init: number }[];
+  readonly workerScalars: readonly { readonly name: string; readonly init: number }[];
 }
 
 const COMPONENTS = ['x', 'y', 'z', 'w'] as const;
@@ -242,11 +313,41 @@ fn sc_rand(k: f32) -> f32 {
 }
 `;
 
-/** Parsed-expression lookup that never re-parses. */
+/** Parsed-expression lookup that never re-parses; guard literals below float32's range are widened (see {@link f32GuardLiterals}). */
 function exprOf(checked: CheckedProgram, src: string): Expr {
   const e = checked.parsed.get(src);
   if (!e) throw new Error(`expression not parsed by checkProgram: ${src}`);
-  return e;
+  let r = rewritten.get(e);
+  if (!r) {
+    r = f32GuardLiterals(e);
+    rewritten.set(e, r);
+  }
+  return r;
+}
+const rewritten = new WeakMap<Expr, Expr>();
+
+/**
+ * The float32 form of a division guard: in `max(a, c)` (either argument order) with a literal
+ * 0 < c < 2^-126, c becomes 2^-126, the smallest normal float32. Such a literal only keeps a
+ * denominator away from 0 (the programs write max(R, 1e-300)); in float32 it would round to 0 or a
+ * subnormal (which GPUs may flush to 0) and the guard would divide by zero. The result is the same
+ * as float64's for every a that is 0 or a normal float32 (max(a, c) = a for a >= 2^-126, and for
+ * a = 0 the guarded quantity is 0 or a ratio of two such guards, e.g. (R + 0) / (2 R) = 1/2); it
+ * differs only for 0 < a < 2^-126, which float32 cannot hold as a normal number anyway.
+ */
+export function f32GuardLiterals(e: Expr): Expr {
+  switch (e.kind) {
+    case 'neg':
+      return { kind: 'neg', arg: f32GuardLiterals(e.arg) };
+    case 'bin':
+      return { kind: 'bin', op: e.op, left: f32GuardLiterals(e.left), right: f32GuardLiterals(e.right) };
+    case 'call': {
+      const args = e.args.map((a): Expr => (e.fn === 'max' && a.kind === 'num' && a.value > 0 && a.value < F32_MIN_NORMAL ? ({ kind: 'num', value: F32_MIN_NORMAL, text: String(F32_MIN_NORMAL) } satisfies Expr) : f32GuardLiterals(a)));
+      return { ...e, args };
+    }
+    default:
+      return e;
+  }
 }
 
 /** The stochastic-gradient function: noisy(ge, q, qg, r) in the CPU engine's order of operations. */
@@ -263,16 +364,7 @@ function noisyFunction(cfg: StepKernelConfig): string {
   return g;
 }\n`;
   }
-  const quad =
-    noise.samplesPerCall === 4
-      ? `fn noise_quad(qg: u32, t: u32, lane: u32, r: u32, key: vec2<u32>) -> vec4<f32> {
-  return noise_from_words(philox4x32_10(vec4<u32>(qg, t, lane, r), key));
-}\n`
-      : `fn noise_quad(qg: u32, t: u32, lane: u32, r: u32, key: vec2<u32>) -> vec4<f32> {
-  let a = noise_from_words(philox4x32_10(vec4<u32>(2u * qg, t, lane, r), key));
-  let b = noise_from_words(philox4x32_10(vec4<u32>(2u * qg + 1u, t, lane, r), key));
-  return vec4<f32>(a.x, a.y, b.x, b.y);
-}\n`;
+  const quad = noiseQuadFunction(noise);
   const worker = (j: string) => `    var zs = noise_quad(qg, rec.t, ${j}, r, key);
     for (var b = 1u; b < rec.batch; b = b + 1u) {
       zs = zs + noise_quad(qg, rec.t, ${j} | (b << 16u), r, key);
@@ -288,6 +380,19 @@ ${
 }
 }
 `;
+}
+
+/** noise_quad(qg, t, lane, r, key): the 4 noise samples of coordinate quad qg from the Philox stream. */
+function noiseQuadFunction(noise: WgslNoise): string {
+  return noise.samplesPerCall === 4
+      ? `fn noise_quad(qg: u32, t: u32, lane: u32, r: u32, key: vec2<u32>) -> vec4<f32> {
+  return noise_from_words(philox4x32_10(vec4<u32>(qg, t, lane, r), key));
+}\n`
+      : `fn noise_quad(qg: u32, t: u32, lane: u32, r: u32, key: vec2<u32>) -> vec4<f32> {
+  let a = noise_from_words(philox4x32_10(vec4<u32>(2u * qg, t, lane, r), key));
+  let b = noise_from_words(philox4x32_10(vec4<u32>(2u * qg + 1u, t, lane, r), key));
+  return vec4<f32>(a.x, a.y, b.x, b.y);
+}\n`;
 }
 
 interface ProgramInfo {
@@ -323,6 +428,10 @@ function programInfo(def: AlgorithmDef): ProgramInfo {
       touch(op.at);
       touch(op.into);
       written.add(op.into);
+    } else if (op.op === 'aggregate') {
+      touch(op.from);
+      touch(op.to);
+      written.add(op.to);
     }
   }
   if (p.output) touch(p.output);
@@ -340,6 +449,7 @@ function emitMaps(
   hyper: ReadonlySet<string>,
   scalar: (name: string) => string,
   reductionVar: (opIndex: number, k: number) => string,
+  lane = '0u',
 ): string[] {
   const { checked, declared } = info;
   const lines: string[] = [];
@@ -349,7 +459,7 @@ function emitMaps(
     for (const { op, index } of ops) {
       lines.push(`      { // op ${index}`);
       const random = [...op.assign.map(([, s]) => s), ...(op.reduce ?? []).map((r) => r.expr)].some((s) => usesRand(exprOf(checked, s)));
-      if (random) lines.push(`        sc_rw = philox4x32_10(vec4<u32>(qg * 4u + ${ci}u, rec.t, 0u, r), vec2<u32>(ch.seed, ${(Purpose.compress + index) >>> 0}u));`);
+      if (random) lines.push(`        sc_rw = philox4x32_10(vec4<u32>(qg * 4u + ${ci}u, rec.t, ${lane}, r), vec2<u32>(ch.seed, ${(Purpose.compress + index) >>> 0}u));`);
       const locals = new Set<string>();
       const name = (v: string): string => {
         if (locals.has(v)) return `l_${v}`;
@@ -462,7 +572,7 @@ export function generateStepKernel(cfg: StepKernelConfig): StepKernel {
   const { def, wx, wy } = cfg;
   if (wx * wy !== STEP_THREADS || (wx & (wx - 1)) !== 0) throw new Error(`bad workgroup shape ${wx} x ${wy}`);
   const info = programInfo(def);
-  if (info.checked.workerOps) throw new Error(`${def.id}: worker-scope programs are not generated for WebGPU`);
+  if (info.checked.workerOps) return generateDistributed(cfg, info);
   return isFusable(info.checked) ? generateFused(cfg, info) : generateGeneral(cfg, info);
 }
 
@@ -520,6 +630,9 @@ ${metricTree(null)}
     reductionSlots: 0,
     output: 'x',
     traffic: { vectorAccesses: vectors.length + written.length, probReads: 1 },
+    stateBuffers: vectors.map((v) => ({ label: v, vectors: [v], rowsPerReplica: 1 })),
+    extraBindings: vectors.map(() => 'storage' as const),
+    dist: null,
   };
 }
 
@@ -651,6 +764,9 @@ ${sections.join('\n\n')}
     reductionSlots: slot,
     output: out,
     traffic: { vectorAccesses: traffic, probReads },
+    stateBuffers: vectors.map((v) => ({ label: v, vectors: [v], rowsPerReplica: 1 })),
+    extraBindings: vectors.map(() => 'storage' as const),
+    dist: null,
   };
 }
 
@@ -717,8 +833,33 @@ ${stores.join('\n')}
  * (dynamic offset), 1 all records as raw words, 2 Run uniform {R, nwg, T, record stride in words, zero},
  * 3 partials, 4 status, 5 tau, 6 curve (checkpoint-major: curve[cp * R + r] = (f - f(c), g1, g2, 0)).
  */
-export function generateReduceKernel(hyperNames: readonly string[]): string {
+export function generateReduceKernel(hyperNames: readonly string[], dist: Pick<DistPlan, 'messageRows' | 'slotWords' | 'accWords' | 'guards'> | null = null): string {
   const idx = (f: (typeof RECORD_HEADER)[number]) => RECORD_HEADER.indexOf(f);
+  // distributed plan: merge the step's message record into the replica's accumulators
+  const merge = dist
+    ? `            let o = ${dist.messageRows}u * run.R + (slot * run.R + r) * ${dist.slotWords}u;
+            let a = r * ${dist.accWords}u;
+            dacc[a] = dacc[a] + dm[o];
+            dacc[a + 1u] = dacc[a + 1u] + dm[o + 1u];
+            if (dm[o + 2u] != 0u && dacc[a + 2u] == ${DIST_NONE}u) {
+              dacc[a + 2u] = t;
+              dacc[a + 3u] = dm[o + 2u];
+            }
+${dist.guards
+  .map((_, k) => {
+    const g = `o + ${DIST_SLOT_HEAD + DIST_SLOT_GUARD * k}u`;
+    const ga = `a + ${DIST_ACC_HEAD + DIST_ACC_GUARD * k}u`;
+    return `            if (dm[${g}] != ${DIST_NONE}u && dacc[${ga}] == ${DIST_NONE}u) {
+              dacc[${ga}] = t;
+              dacc[${ga} + 1u] = dm[${g}];
+              dacc[${ga} + 2u] = dm[${g} + 1u];
+              dacc[${ga} + 3u] = dm[${g} + 2u];
+            }
+            dacc[${ga} + 4u] = bitcast<u32>(max(bitcast<f32>(dacc[${ga} + 4u]), bitcast<f32>(dm[${g} + 3u])));`;
+  })
+  .join('\n')}
+`
+    : '';
   return `// signcheck metric reduction kernel
 ${recordStruct(hyperNames)}${STATUS_STRUCT}struct Run { R: u32, nwg: u32, T: u32, stride: u32, zero: u32, pad0: u32, pad1: u32, pad2: u32 }
 
@@ -729,7 +870,7 @@ ${recordStruct(hyperNames)}${STATUS_STRUCT}struct Run { R: u32, nwg: u32, T: u32
 @group(0) @binding(4) var<storage, read_write> status: array<Status>;
 @group(0) @binding(5) var<storage, read> tau: array<u32>;
 @group(0) @binding(6) var<storage, read_write> curve: array<vec4<f32>>;
-
+${dist ? '@group(0) @binding(7) var<storage, read> dm: array<u32>;\n@group(0) @binding(8) var<storage, read_write> dacc: array<u32>;\n' : ''}
 var<workgroup> red: array<vec4<f32>, ${REDUCE_THREADS}>;
 var<workgroup> redc: array<u32, ${REDUCE_THREADS}>;
 
@@ -805,7 +946,7 @@ fn reduce(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
             if (t + 1u == run.T) {
               st.frozen = redc[0];
             }
-          }
+${merge}          }
         }
         status[r] = st;
       }
@@ -814,4 +955,636 @@ fn reduce(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) w
   }
 }
 `;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The distributed plan: worker-scope programs (majority vote, MVSM, Sto-signSGD, EF-SignSGD MV)
+
+/** u32 words of the per-step message record of one (slot, replica): up ternary, down ternary, error mask. */
+const DIST_SLOT_HEAD = 3;
+/** Per guard in the step record: violating worker (0xffffffff: none), ||v||_inf, bound, max ratio. */
+const DIST_SLOT_GUARD = 4;
+/** u32 words of one replica's accumulators: up ternary, down ternary, error step, error mask. */
+const DIST_ACC_HEAD = 4;
+/** Per guard in the accumulators: first violating step, worker, ||v||_inf, bound, max ratio. */
+const DIST_ACC_GUARD = 5;
+/** "None" in the u32 step/worker fields. */
+export const DIST_NONE = 0xffffffff;
+
+/** The layout of the distributed plan's accumulators (per replica, u32 words; f32 fields bitcast). */
+export const DIST_ACC = { upTernary: 0, downTernary: 1, errorStep: 2, errorMask: 3, guard: (k: number) => DIST_ACC_HEAD + DIST_ACC_GUARD * k } as const;
+
+/**
+ * Worker-scope programs. State: one buffer of server vectors (x first) and one of worker vectors
+ * (g first), each vector a plane of (replica [x worker]) rows of quads: replicas x workers x d.
+ * Scalars: server scalars (R x NS, fx last), then worker scalars (R x n x NW), one buffer.
+ * Per step, in order:
+ *   grad    (server grid)  metrics at x (exact gradient of f = (1/n) sum_j f_j: diag (x - cbar)), fx partials;
+ *   wgrad   (worker grid)  g_j = diag (x - c_j) + sigma (.) (1/B) sum_b xi_{t, j|b<<16, r} (runCpu's order);
+ *   per op: map (server or worker grid; rand() on the compress stream with lane = worker, as runCpu),
+ *           fin (row reductions into scalars), scalar ops (a thread per row), aggregate:
+ *             pack  (worker word grid) 32 signs per u32 word, sign plane + nonzero plane, the
+ *                   message's ternary flag (a 0 in a valid coordinate) and a validity flag (an entry
+ *                   outside {-1, 0, +1}, or not 0 / +-scale for scaled-sign messages) set atomically;
+ *             agg   (word grid) packed: 32 x 32 transposes of the workers' words and countOneBits,
+ *                   sum = 2 popcount(sign & nz) - popcount(nz) (exact), or the scaled-sign rows decoded
+ *                   and summed in worker order; unpacked: the float rows summed in worker order
+ *                   (identical values: sums of +-1 are exact integers in float32); then mean (sum / n)
+ *                   or vote (sign(sum), ties 0), as src/engine/bits.ts;
+ *           after (a thread per replica) running-max syncs R <- max(R, max_j ||v^j||_inf), then the
+ *                   S_R guards (||v||_inf <= R or record the first violating worker), as
+ *                   DistributedRuntime.afterOp;
+ *           down  (word grid) the server message packed, flagged, and (packed) decoded back: what the
+ *                   workers apply;
+ *   count   (a thread per replica) ternary and validity flags of the step into the step's record.
+ * The reduce kernel merges each step's record into per-replica accumulators only while the replica
+ * has not diverged (runCpu stops before the ops of the step at which it diverges), so ternary
+ * counts, guard violations and bound use cover exactly the steps the CPU engine runs.
+ */
+function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
+  const { def, wx, wy } = cfg;
+  const N = cfg.workers;
+  const packed = cfg.packed !== false;
+  const prog = def.program;
+  const dist = distributedPartOf(def);
+  const hyper = new Set(cfg.hyperNames);
+  const scope = new Map<string, Scope>([['x', 'server'], ['g', 'worker']]);
+  for (const v of prog.vectors) scope.set(v.name, v.scope);
+  const serverVecs = ['x', ...prog.vectors.filter((v) => v.scope === 'server' && info.used.has(v.name)).map((v) => v.name)];
+  const workerVecs = ['g', ...prog.vectors.filter((v) => v.scope === 'worker' && info.used.has(v.name)).map((v) => v.name)];
+  const plane = (v: string) => (scope.get(v) === 'worker' ? workerVecs.indexOf(v) : serverVecs.indexOf(v));
+  const serverScalars = [...prog.scalars.filter((sc) => sc.scope === 'server').map((sc) => ({ name: sc.name, init: sc.init })), { name: 'fx', init: 0 }];
+  const workerScalars = prog.scalars.filter((sc) => sc.scope === 'worker').map((sc) => ({ name: sc.name, init: sc.init }));
+  const NS = serverScalars.length;
+  const NW = Math.max(1, workerScalars.length);
+  const sIdx = new Map(serverScalars.map((sc, i) => [sc.name, i]));
+  const wIdx = new Map(workerScalars.map((sc, i) => [sc.name, i]));
+  const serverScalarAt = (name: string) => `scal[r * ${NS}u + ${sIdx.get(name)}u]`;
+  const workerScalarAt = (name: string, row = 'r * NW_ROWS + j') => `scal[ch.R * ${NS}u + (${row}) * ${NW}u + ${wIdx.get(name)}u]`.replace('NW_ROWS', `${N}u`);
+  const readsFx = info.checked.readsFx;
+
+  // messages: each aggregate's up message (n rows), each down message after the op that writes it (1 row)
+  const messages: DistMessage[] = [];
+  let rowOffset = 0;
+  const addMessage = (op: number, spec: MessageSpec, direction: 'up' | 'down') => {
+    const rows = direction === 'up' ? N : 1;
+    const m: DistMessage = { op, vector: spec.vector, spec, direction, rows, rowOffset };
+    if (spec.encoding !== 'float') rowOffset += rows;
+    messages.push(m);
+    return m;
+  };
+  const guards = (dist?.guards ?? []).map((g) => ({ ...g, scope: (prog.scalars.find((sc) => sc.name === g.norm)?.scope ?? 'server') as Scope }));
+  const syncs = dist?.syncs ?? [];
+  const DS = DIST_SLOT_HEAD + DIST_SLOT_GUARD * guards.length;
+  const DA = DIST_ACC_HEAD + DIST_ACC_GUARD * guards.length;
+  const sections: string[] = [];
+  const sequence: GeneralKernel[] = [];
+  let slot = 1; // reduction slots; slot 0: fx partials
+  let traffic = 1 + 2; // grad reads x; wgrad reads x, stores g
+  const rowsW = `${N}u`;
+
+  // ---- grad: metrics at x, fx partials
+  sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+${GRID_PROLOGUE}
+  var acc = vec4<f32>(0.0);
+  if (inRange) {
+    let pr = prob[q];
+    let v_x = sv[idx];
+    let dx = v_x - pr.center;
+    let ge = pr.diag * dx;
+    acc.x = dot(select(zero, abs(ge), valid), one);
+    acc.y = dot(select(zero, ge * ge, valid), one);
+    acc.z = dot(select(zero, ge * dx, valid), one);
+    acc.w = acc.z;
+  }
+${metricTree(readsFx ? `rpart[(0u * ch.R * ${rowsW} + r) * ch.nwg + ch.wgx0 + wid.x] = red[li].w;` : null)}
+}`);
+  sequence.push({ dispatch: 'grid', entry: 'grad', onlyUpdate: false });
+  if (readsFx) {
+    sections.push(rowGroupKernel('fxfin', 'server', N, [{ slot: 0, kind: 'sum', store: `${serverScalarAt('fx')} = ch.fc + 0.5 * v;` }]));
+    sequence.push({ dispatch: 'replica-group', entry: 'fxfin', onlyUpdate: true });
+  }
+  // ---- wgrad: every worker's stochastic gradient
+  sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
+${WORKER_GRID_PROLOGUE(N)}
+  if (inRange && status[r].div < 0) {
+    let pr = prob[q];
+    let c = ${cfg.workerCenters ? `wcen[j * ((ch.D + 3u) / 4u) + qg]` : 'pr.center'};
+    let ge = pr.diag * (sv[idx] - c);
+    wv[widx] = noisy_w(ge, q, qg, r, j);
+  }
+}`);
+  sequence.push({ dispatch: 'worker-grid', entry: 'wgrad', onlyUpdate: true });
+
+  const scalarName = (kernelScope: Scope) => (v: string): string => {
+    if (sIdx.has(v)) return `s_${v}`;
+    if (kernelScope === 'worker' && wIdx.has(v)) return `s_${v}`;
+    throw new Error(`${def.id}: unresolved name ${v} in the WGSL program`);
+  };
+  const scalarLoads = (kernelScope: Scope) =>
+    [
+      ...serverScalars.map((sc) => `    let s_${sc.name} = ${serverScalarAt(sc.name)};`),
+      ...(kernelScope === 'worker' ? workerScalars.map((sc) => `    let s_${sc.name} = ${workerScalarAt(sc.name)};`) : []),
+    ].join('\n');
+  const vecAt = (v: string) => (scope.get(v) === 'worker' ? `wv[${plane(v)}u * (ch.rows * ${N}u * ch.quads) + widx]` : `sv[${plane(v)}u * (ch.rows * ch.quads) + idx]`);
+
+  prog.ops.forEach((op, index) => {
+    const entry = `op${index}`;
+    if (op.op === 'map') {
+      const worker = op.scope === 'worker';
+      const touched = new Set<string>();
+      for (const [t, src] of op.assign) {
+        touched.add(t);
+        for (const v of freeVariables(exprOf(info.checked, src))) touched.add(v);
+      }
+      for (const r of op.reduce ?? []) for (const v of freeVariables(exprOf(info.checked, r.expr))) touched.add(v);
+      const opVectors = [...serverVecs, ...workerVecs].filter((v) => touched.has(v));
+      const loads = opVectors.map((v) => `    var v_${v} = ${vecAt(v)};`);
+      const stores = opVectors.filter((v) => op.assign.some(([t]) => t === v)).map((v) => `    ${vecAt(v)} = v_${v};`);
+      traffic += loads.length + stores.length;
+      const reds = op.reduce ?? [];
+      const accs = reds.map((r, k) => `  var red_${index}_${k}: f32 = ${r.kind === 'sum' ? '0.0' : 'sc_neg_inf()'};`);
+      const body = emitMaps([{ op, index }], info, hyper, scalarName(op.scope), (i, k) => `red_${i}_${k}`, worker ? 'j' : '0u');
+      const slots = reds.map(() => slot++);
+      const rowExpr = worker ? `r * ${rowsW} + j` : 'r';
+      sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
+${worker ? WORKER_GRID_PROLOGUE(N) : GRID_PROLOGUE}
+${accs.join('\n')}
+  if (inRange && status[r].div < 0) {
+${loads.join('\n')}
+${scalarLoads(op.scope)}
+${body.join('\n')}
+${stores.join('\n')}
+  }
+${reds.map((r, k) => rowScalarTree(`red_${index}_${k}`, r.kind, slots[k], rowExpr, `ch.R * ${rowsW}`)).join('\n')}
+}`);
+      sequence.push({ dispatch: worker ? 'worker-grid' : 'grid', entry, onlyUpdate: true });
+      if (reds.length) {
+        const store = (into: string) => (worker ? `${workerScalarAt(into, 'row')} = v;` : `${serverScalarAt(into)} = v;`);
+        sections.push(rowGroupKernel(`fin${index}`, op.scope, N, reds.map((r, k) => ({ slot: slots[k], kind: r.kind, store: store(r.into) }))));
+        sequence.push({ dispatch: worker ? 'worker-group' : 'replica-group', entry: `fin${index}`, onlyUpdate: true });
+      }
+    } else if (op.op === 'scalar') {
+      const worker = op.scope === 'worker';
+      const written = new Set(op.assign.map(([t]) => t));
+      const name = (v: string): string => {
+        if (v in BUILTINS) return BUILTINS[v];
+        if (hyper.has(v)) return `rec.p_${v}`;
+        if (sIdx.has(v) || (worker && wIdx.has(v))) return `s_${v}`;
+        throw new Error(`unresolved scalar name ${v}`);
+      };
+      const visible = [...serverScalars.map((sc) => ({ name: sc.name, at: serverScalarAt(sc.name) })), ...(worker ? workerScalars.map((sc) => ({ name: sc.name, at: workerScalarAt(sc.name) })) : [])];
+      sections.push(`${THREAD_SIGNATURE(entry)}
+${worker ? `  let row = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;\n  let r = row / ${rowsW};\n  let j = row % ${rowsW};` : `  let r = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;`}
+  if (r >= ch.R || status[r].div >= 0) {
+    return;
+  }
+${visible.map((sc) => `  var s_${sc.name} = ${sc.at};`).join('\n')}
+${op.assign.map(([t, src]) => `  s_${t} = ${toWgsl(exprOf(info.checked, src), name)};`).join('\n')}
+${visible.filter((sc) => written.has(sc.name)).map((sc) => `  ${sc.at} = s_${sc.name};`).join('\n')}
+}`);
+      sequence.push({ dispatch: worker ? 'worker-thread' : 'replica-thread', entry, onlyUpdate: true });
+    } else if (op.op === 'aggregate') {
+      const spec: MessageSpec = dist?.communication.up.find((m) => m.vector === op.from) ?? { vector: op.from, encoding: 'float' };
+      const m = dist ? addMessage(index, spec, 'up') : null;
+      const usePacked = packed && spec.encoding !== 'float';
+      if (m && spec.encoding !== 'float') {
+        sections.push(packKernel(`pack${index}`, m, plane(op.from), 'worker', N, spec.encoding === 'scaled-sign' ? (row) => workerScalarAt(spec.scale, row) : null, false));
+        sequence.push({ dispatch: 'worker-word-grid', entry: `pack${index}`, onlyUpdate: true });
+        traffic += 1;
+      }
+      const fromPlane = plane(op.from);
+      const toPlane = plane(op.to);
+      let gather: string;
+      if (usePacked && spec.encoding === 'sign') {
+        gather = `  var cnt: array<i32, 32>;
+  var bs: array<u32, 32>;
+  var bz: array<u32, 32>;
+  for (var j0 = 0u; j0 < ${rowsW}; j0 = j0 + 32u) {
+    for (var k = 0u; k < 32u; k = k + 1u) {
+      let jj = j0 + k;
+      if (jj < ${rowsW}) {
+        let base = (${m!.rowOffset}u * ch.R + r * ${rowsW} + jj) * 2u * W;
+        bs[k] = pk[base + w];
+        bz[k] = pk[base + W + w];
+      } else {
+        bs[k] = 0u;
+        bz[k] = 0u;
+      }
+    }
+    sc_transpose32(&bs);
+    sc_transpose32(&bz);
+    for (var i = 0u; i < 32u; i = i + 1u) {
+      let z = bz[i];
+      cnt[i] = cnt[i] + 2 * i32(countOneBits(bs[i] & z)) - i32(countOneBits(z));
+    }
+  }
+  for (var i = 0u; i < 32u; i = i + 1u) {
+    vals[i] = f32(cnt[i]);
+  }`;
+      } else if (usePacked) {
+        gather = `  for (var j = 0u; j < ${rowsW}; j = j + 1u) {
+    let base = (${m!.rowOffset}u * ch.R + r * ${rowsW} + j) * 2u * W;
+    let sw = pk[base + w];
+    let zw = pk[base + W + w];
+    let c = ${workerScalarAt((spec as { scale: string }).scale, `r * ${rowsW} + j`)};
+    for (var i = 0u; i < 32u; i = i + 1u) {
+      if (((zw >> i) & 1u) != 0u) {
+        vals[i] = vals[i] + select(-c, c, ((sw >> i) & 1u) != 0u);
+      }
+    }
+  }`;
+      } else {
+        gather = `  for (var j = 0u; j < ${rowsW}; j = j + 1u) {
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let qq = wl * 8u + k;
+      if (qq < ch.quads) {
+        let v4 = wv[${fromPlane}u * (ch.rows * ${rowsW} * ch.quads) + (rl * ${rowsW} + j) * ch.quads + qq];
+        vals[4u * k] = vals[4u * k] + v4.x;
+        vals[4u * k + 1u] = vals[4u * k + 1u] + v4.y;
+        vals[4u * k + 2u] = vals[4u * k + 2u] + v4.z;
+        vals[4u * k + 3u] = vals[4u * k + 3u] + v4.w;
+      }
+    }
+  }`;
+      }
+      traffic += usePacked ? 1 : N + 1;
+      const finish = op.kind === 'mean' ? `vals[i] / f32(${rowsW})` : 'sign(vals[i])';
+      sections.push(`@compute @workgroup_size(64, 1)
+fn agg${index}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+${WORD_PROLOGUE('server', N)}
+  var vals: array<f32, 32>;
+${gather}
+  for (var i = 0u; i < 32u; i = i + 1u) {
+    vals[i] = select(0.0, ${finish}, w * 32u + i < ch.D);
+  }
+  for (var k = 0u; k < 8u; k = k + 1u) {
+    let qq = wl * 8u + k;
+    if (qq < ch.quads) {
+      sv[${toPlane}u * (ch.rows * ch.quads) + rl * ch.quads + qq] = vec4<f32>(vals[4u * k], vals[4u * k + 1u], vals[4u * k + 2u], vals[4u * k + 3u]);
+    }
+  }
+}`);
+      sequence.push({ dispatch: 'word-grid', entry: `agg${index}`, onlyUpdate: true });
+    } else {
+      throw new Error(`${def.id}: ${op.op} ops are not generated for WebGPU in worker-scope programs`);
+    }
+
+    // ---- after the op: syncs and guards on the scalars it reduced, then down messages it wrote
+    const reduced = new Set(op.op === 'map' ? (op.reduce ?? []).map((r) => r.into) : []);
+    const opSyncs = syncs.filter((sy) => reduced.has(sy.from));
+    const opGuards = guards.map((g, k) => ({ g, k })).filter(({ g }) => reduced.has(g.norm));
+    if (opSyncs.length || opGuards.length) {
+      const lines: string[] = [];
+      for (const sy of opSyncs) {
+        lines.push(`  {
+    var mx = ${serverScalarAt(sy.into)};
+    for (var j = 0u; j < ${rowsW}; j = j + 1u) {
+      let v = ${workerScalarAt(sy.from)};
+      if (v > mx) {
+        mx = v;
+      }
+    }
+    ${serverScalarAt(sy.into)} = mx;
+  }`);
+      }
+      for (const { g, k } of opGuards) {
+        const bound = hyper.has(g.bound) ? `rec.p_${g.bound}` : serverScalarAt(g.bound);
+        const rows = g.scope === 'worker' ? rowsW : '1u';
+        const norm = g.scope === 'worker' ? workerScalarAt(g.norm) : serverScalarAt(g.norm);
+        const o = `dsBase + (rec.slot * ch.R + r) * ${DS}u + ${DIST_SLOT_HEAD + DIST_SLOT_GUARD * k}u`;
+        lines.push(`  {
+    let bound = ${bound};
+    var viol = ${DIST_NONE}u;
+    var vv = 0.0;
+    var ratio = 0.0;
+    for (var j = 0u; j < ${rows}; j = j + 1u) {
+      let v = ${norm};
+      if (sc_isnan(v) || v > bound) {
+        if (viol == ${DIST_NONE}u) {
+          viol = j;
+          vv = v;
+        }
+      } else if (bound > 0.0) {
+        ratio = max(ratio, v / bound);
+      }
+    }
+    atomicStore(&dm[${o}], viol);
+    atomicStore(&dm[${o} + 1u], bitcast<u32>(vv));
+    atomicStore(&dm[${o} + 2u], bitcast<u32>(bound));
+    atomicStore(&dm[${o} + 3u], bitcast<u32>(ratio));
+  }`);
+      }
+      sections.push(`${THREAD_SIGNATURE(`after${index}`)}
+  let r = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;
+  if (r >= ch.R || status[r].div >= 0) {
+    return;
+  }
+  let dsBase = ${'${FLAG_ROWS}'}u * ch.R;
+${lines.join('\n')}
+}`);
+      sequence.push({ dispatch: 'replica-thread', entry: `after${index}`, onlyUpdate: true });
+    }
+    const writtenHere = new Set(op.op === 'map' ? op.assign.map(([t]) => t) : op.op === 'aggregate' ? [op.to] : []);
+    for (const spec of dist?.communication.down ?? []) {
+      if (!writtenHere.has(spec.vector)) continue;
+      const m = addMessage(index, spec, 'down');
+      if (spec.encoding === 'float') continue;
+      sections.push(packKernel(`down${index}_${spec.vector}`, m, plane(spec.vector), 'server', N, spec.encoding === 'scaled-sign' ? () => serverScalarAt(spec.scale) : null, packed));
+      sequence.push({ dispatch: 'word-grid', entry: `down${index}_${spec.vector}`, onlyUpdate: true });
+      traffic += packed ? 2 : 1;
+    }
+  });
+
+  // ---- count: the step's ternary and validity flags into its record
+  const FL = rowOffset;
+  if (dist) {
+    const countLines = messages
+      .filter((m) => m.spec.encoding !== 'float')
+      .map(
+        (m) => `  for (var j = 0u; j < ${m.rows}u; j = j + 1u) {
+    let f = atomicExchange(&dm[${m.rowOffset}u * ch.R + r * ${m.rows}u + j], 0u);
+    ${m.direction === 'up' ? 'up' : 'down'} = ${m.direction === 'up' ? 'up' : 'down'} + (f & 1u);
+    if ((f & 2u) != 0u) {
+      err = err | ${1 << Math.min(m.op, 31)}u;
+    }
+  }`,
+      );
+    sections.push(`${THREAD_SIGNATURE('count')}
+  let r = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;
+  if (r >= ch.R || status[r].div >= 0) {
+    return;
+  }
+  var up = 0u;
+  var down = 0u;
+  var err = 0u;
+${countLines.join('\n')}
+  let o = ${FL}u * ch.R + (rec.slot * ch.R + r) * ${DS}u;
+  atomicStore(&dm[o], up);
+  atomicStore(&dm[o + 1u], down);
+  atomicStore(&dm[o + 2u], err);
+}`);
+    sequence.push({ dispatch: 'replica-thread', entry: 'count', onlyUpdate: true });
+  }
+
+  const header = distributedHeader(cfg, N);
+  const wgsl = `// signcheck distributed step kernels: ${def.id} (${def.name}); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, n = ${N}, ${packed ? 'packed' : 'unpacked'}
+${header}
+var<workgroup> redr: array<f32, ${REDUCE_THREADS}>;
+${sections.join('\n\n').replaceAll('${FLAG_ROWS}', String(FL))}
+`;
+  const written = [...serverVecs.filter((v) => info.written.has(v)), 'g', ...workerVecs.filter((v) => v !== 'g' && info.written.has(v))];
+  return {
+    plan: 'distributed',
+    wgsl,
+    vectors: [...serverVecs, ...workerVecs],
+    written,
+    bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, scalars: 6, reductionPartials: 7, firstVector: 8 },
+    sequence,
+    scalars: [...serverScalars, ...workerScalars],
+    reductionSlots: slot,
+    output: 'x',
+    traffic: { vectorAccesses: traffic, probReads: 2 },
+    stateBuffers: [
+      { label: 'server', vectors: serverVecs, rowsPerReplica: 1 },
+      { label: 'worker', vectors: workerVecs, rowsPerReplica: N },
+    ],
+    extraBindings: ['storage', 'storage', 'read-only-storage', 'storage', 'storage'],
+    dist: {
+      n: N,
+      messages,
+      messageRows: FL,
+      guards: guards.map((g) => ({ parameter: g.parameter, operator: g.operator, what: g.what, scope: g.scope })),
+      slotWords: DS,
+      accWords: DA,
+      communication: dist !== null,
+      packed,
+      serverScalars,
+      workerScalars,
+    },
+  };
+}
+
+const THREAD_SIGNATURE = (entry: string) =>
+  `@compute @workgroup_size(${REDUCE_THREADS})\nfn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {`;
+
+/** The worker-grid prologue: y runs over (replica, worker) rows of the chunk. */
+const WORKER_GRID_PROLOGUE = (N: number) => `  let q = wid.x * WX + lid.x;
+  let rw = wid.y * WY + lid.y;
+  let rl = rw / ${N}u;
+  let j = rw % ${N}u;
+  let li = lid.y * WX + lid.x;
+  let inRange = q < ch.quads && rl < ch.rows;
+  let r = ch.r0 + rl;
+  let qg = ch.q0 + q;
+  let idx = rl * ch.quads + q;
+  let widx = rw * ch.quads + q;
+  let valid = (vec4<u32>(qg * 4u) + vec4<u32>(0u, 1u, 2u, 3u)) < vec4<u32>(ch.D);
+  let zero = vec4<f32>(0.0);
+  let one = vec4<f32>(1.0);`;
+
+/** Word-grid prologue: x = 32-coordinate word of the chunk, y = row (replica, or (replica, worker)). */
+const WORD_PROLOGUE = (scope: Scope, N: number) => `  let wl = wid.x * 64u + lid.x;
+  let row = wid.y;
+  let rl = ${scope === 'worker' ? `row / ${N}u` : 'row'};
+  let j = ${scope === 'worker' ? `row % ${N}u` : '0u'};
+  if (wl * 8u >= ch.quads || rl >= ch.rows) {
+    return;
+  }
+  let r = ch.r0 + rl;
+  if (status[r].div >= 0) {
+    return;
+  }
+  let w = ch.q0 / 8u + wl;
+  let W = (ch.D + 31u) / 32u;`;
+
+/**
+ * Encodes one message row (a worker's up message or the server's down message) word by word, as
+ * encodeSigns in src/engine/bits.ts: bit i of the sign plane = entry is +1 (or +scale), of the
+ * nonzero plane = entry is nonzero; padding bits 0. Sets flag bit 1 when a valid coordinate is 0
+ * (the ternary format) and bit 2 for an entry that is not a sign (not 0 or +-scale). With `decode`,
+ * writes the decoded values back (scale times +1, -1 or 0): what the receivers apply.
+ */
+function packKernel(entry: string, m: DistMessage, vecPlane: number, scope: Scope, N: number, scale: ((row: string) => string) | null, decode: boolean): string {
+  const rows = scope === 'worker' ? N : 1;
+  const at = scope === 'worker' ? `wv[${vecPlane}u * (ch.rows * ${N}u * ch.quads) + (rl * ${N}u + j) * ch.quads + qq]` : `sv[${vecPlane}u * (ch.rows * ch.quads) + rl * ch.quads + qq]`;
+  return `@compute @workgroup_size(64, 1)
+fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+${WORD_PROLOGUE(scope, N)}
+  let sc = ${scale ? scale(`r * ${rows}u + j`) : '1.0'};
+  var sw = 0u;
+  var zw = 0u;
+  var zeros = false;
+  var bad = false;
+  for (var k = 0u; k < 8u; k = k + 1u) {
+    let qq = wl * 8u + k;
+    if (qq < ch.quads) {
+      let v4 = ${at};
+      for (var c = 0u; c < 4u; c = c + 1u) {
+        let b = 4u * k + c;
+        if (w * 32u + b < ch.D) {
+          let v = v4[c];
+          if (v == 0.0) {
+            zeros = true;
+          } else if (v == sc) {
+            sw = sw | (1u << b);
+            zw = zw | (1u << b);
+          } else if (v == -sc) {
+            zw = zw | (1u << b);
+          } else {
+            bad = true;
+          }
+        }
+      }
+    }
+  }
+  let base = (${m.rowOffset}u * ch.R + r * ${rows}u + j) * 2u * W;
+  pk[base + w] = sw;
+  pk[base + W + w] = zw;
+  let flag = select(0u, 1u, zeros) | select(0u, 2u, bad);
+  if (flag != 0u) {
+    atomicOr(&dm[${m.rowOffset}u * ch.R + r * ${rows}u + j], flag);
+  }
+${
+  decode
+    ? `  for (var k = 0u; k < 8u; k = k + 1u) {
+    let qq = wl * 8u + k;
+    if (qq < ch.quads) {
+      var v4 = vec4<f32>(0.0);
+      for (var c = 0u; c < 4u; c = c + 1u) {
+        let b = 4u * k + c;
+        if (((zw >> b) & 1u) != 0u) {
+          v4[c] = select(-sc, sc, ((sw >> b) & 1u) != 0u);
+        }
+      }
+      ${at} = v4;
+    }
+  }`
+    : ''
+}
+}`;
+}
+
+/** Row reduction tree of the distributed plan: rows are replicas (server) or (replica, worker). */
+function rowScalarTree(acc: string, kind: 'sum' | 'max', slot: number, row: string, rowsTotal: string): string {
+  const combine = kind === 'sum' ? 'reds[li] + reds[li + s]' : 'sc_maxnan(reds[li], reds[li + s])';
+  return `  workgroupBarrier();
+  reds[li] = ${acc};
+  for (var s = WX / 2u; s > 0u; s = s >> 1u) {
+    workgroupBarrier();
+    if (lid.x < s) {
+      reds[li] = ${combine};
+    }
+  }
+  if (lid.x == 0u && rl < ch.rows) {
+    rpart[(${slot}u * ${rowsTotal} + ${row}) * ch.nwg + ch.wgx0 + wid.x] = reds[li];
+  }`;
+}
+
+/** Finishing of reduction slots per row (a workgroup of 64 per replica, or per (replica, worker)). */
+function rowGroupKernel(entry: string, scope: Scope, N: number, items: ReadonlyArray<{ slot: number; kind: 'sum' | 'max'; store: string }>): string {
+  const worker = scope === 'worker';
+  const parts = items.map(({ slot, kind, store }) => {
+    const id = kind === 'sum' ? '0.0' : 'sc_neg_inf()';
+    const comb = (a: string, b: string) => (kind === 'sum' ? `${a} + ${b}` : `sc_maxnan(${a}, ${b})`);
+    return `  {
+    var v: f32 = ${id};
+    for (var i = lid.x; i < ch.nwg; i = i + ${REDUCE_THREADS}u) {
+      v = ${comb('v', `rpart[(${slot}u * ch.R * ${N}u + row) * ch.nwg + i]`)};
+    }
+    redr[lid.x] = v;
+    for (var h = ${REDUCE_THREADS / 2}u; h > 0u; h = h >> 1u) {
+      workgroupBarrier();
+      if (lid.x < h) {
+        redr[lid.x] = ${comb('redr[lid.x]', 'redr[lid.x + h]')};
+      }
+    }
+    if (lid.x == 0u && status[r].div < 0) {
+      let v = redr[0];
+      ${store}
+    }
+    workgroupBarrier();
+  }`;
+  });
+  return `@compute @workgroup_size(${REDUCE_THREADS})
+fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let row = wid.y * 65535u + wid.x;
+  if (row >= ch.R${worker ? ` * ${N}u` : ''}) {
+    return;
+  }
+  let r = ${worker ? `row / ${N}u` : 'row'};
+  let j = ${worker ? `row % ${N}u` : '0u'};
+${parts.join('\n')}
+}`;
+}
+
+/** Module-level declarations of the distributed plan. */
+function distributedHeader(cfg: StepKernelConfig, N: number): string {
+  const noise = cfg.noise;
+  const sig = cfg.sigma === 'vector' ? 'sigv[q]' : 'ch.sigma';
+  const noisyW = noise
+    ? `${noiseQuadFunction(noise)}fn noisy_w(ge: vec4<f32>, q: u32, qg: u32, r: u32, j: u32) -> vec4<f32> {
+  let key = vec2<u32>(ch.seed, ${Purpose.noise}u);
+  let invB = 1.0 / f32(rec.batch);
+  var zs = noise_quad(qg, rec.t, j, r, key);
+  for (var b = 1u; b < rec.batch; b = b + 1u) {
+    zs = zs + noise_quad(qg, rec.t, j | (b << 16u), r, key);
+  }
+  return ge + (${sig} * zs) * invB;
+}
+`
+    : 'fn noisy_w(ge: vec4<f32>, q: u32, qg: u32, r: u32, j: u32) -> vec4<f32> { return ge; }\n';
+  return `${PHILOX_WGSL}
+${NOISE_PRELUDE_WGSL}
+${noise ? noise.wgsl : ''}
+${WGSL_EXPR_PRELUDE}
+${HELPERS}
+${recordStruct(cfg.hyperNames)}${STATUS_STRUCT}${CHUNK_STRUCT}struct Prob { diag: vec4<f32>, center: vec4<f32> }
+
+@group(0) @binding(0) var<storage, read> rec: StepRec;
+@group(0) @binding(1) var<uniform> ch: Chunk;
+@group(0) @binding(2) var<storage, read> status: array<Status>;
+@group(0) @binding(3) var<storage, read_write> partials: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> prob: array<Prob>;
+@group(0) @binding(5) var<storage, read> sigv: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read_write> scal: array<f32>;
+@group(0) @binding(7) var<storage, read_write> rpart: array<f32>;
+// server vectors (x first) and worker vectors (g first), plane after plane
+@group(0) @binding(8) var<storage, read_write> sv: array<vec4<f32>>;
+@group(0) @binding(9) var<storage, read_write> wv: array<vec4<f32>>;
+// per-worker centers (heterogeneous problems; a 16-byte dummy otherwise), n x ceil(d/4)
+@group(0) @binding(10) var<storage, read> wcen: array<vec4<f32>>;
+// packed messages: per message row, the sign plane then the nonzero plane (W words each)
+@group(0) @binding(11) var<storage, read_write> pk: array<u32>;
+// per message row: ternary (1) and invalid (2) flags; then per (slot, replica) the step's record
+@group(0) @binding(12) var<storage, read_write> dm: array<atomic<u32>>;
+
+const WX: u32 = ${cfg.wx}u;
+const WY: u32 = ${cfg.wy}u;
+var<workgroup> red: array<vec4<f32>, ${cfg.wx * cfg.wy}>;
+var<workgroup> reds: array<f32, ${cfg.wx * cfg.wy}>;
+
+// Hacker's Delight 7-3 (as transpose32 in src/engine/bits.ts): bit c of a[r] <-> bit r of a[c]
+fn sc_transpose32(a: ptr<function, array<u32, 32>>) {
+  var m = 0x0000ffffu;
+  var s = 16u;
+  loop {
+    if (s == 0u) {
+      break;
+    }
+    var k = 0u;
+    loop {
+      if (k >= 32u) {
+        break;
+      }
+      let t = (((*a)[k] >> s) ^ (*a)[k + s]) & m;
+      (*a)[k] = (*a)[k] ^ (t << s);
+      (*a)[k + s] = (*a)[k + s] ^ t;
+      k = (k + s + 1u) & ~s;
+    }
+    s = s >> 1u;
+    m = m ^ (m << s);
+  }
+}
+${noisyW}`;
 }

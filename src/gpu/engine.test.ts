@@ -57,7 +57,8 @@ function hyperFor(def: AlgorithmDef, lr: number): Record<string, number> {
 }
 
 const SHAPE = { id: 'q', separable: true, heterogeneous: false };
-const gpuAlgorithms = algorithms.all().filter((def) => gpuSupport(def, SHAPE).supported);
+// single-node programs here; the distributed plan has its own tests (distributed.test.ts)
+const gpuAlgorithms = algorithms.all().filter((def) => gpuSupport(def, SHAPE).supported && gpuSupport(def, SHAPE).plan !== 'distributed');
 const fusedAlgorithms = gpuAlgorithms.filter((def) => gpuSupport(def, SHAPE).plan === 'fused');
 
 /**
@@ -317,9 +318,9 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     await expect(runWebGpu(spec, { gpu: gpu!, memoryLimitBytes: 2 ** 24 })).resolves.toBeTruthy();
   });
 
-  it('says what is not supported: distributed programs, non-separable problems, noise without WGSL, values outside float32', async () => {
+  it('says what is not supported: worker-scope oracle ops, non-separable problems, noise without WGSL, values outside float32', async () => {
     const vote: AlgorithmDef = {
-      id: 'test-vote',
+      id: 'test-vote-oracle',
       name: 'vote',
       summary: 'test',
       updateRule: '',
@@ -327,11 +328,12 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
       distributed: true,
       hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
       program: {
-        vectors: [{ name: 's', scope: 'worker' }, { name: 'v', scope: 'server' }],
+        vectors: [{ name: 's', scope: 'worker' }, { name: 'v', scope: 'server' }, { name: 'h', scope: 'worker' }],
         scalars: [],
         params: ['lr'],
         ops: [
-          { op: 'map', scope: 'worker', assign: [['s', 'sign(g)']] },
+          { op: 'oracle', at: 'x', into: 'h' },
+          { op: 'map', scope: 'worker', assign: [['s', 'sign(g + h)']] },
           { op: 'aggregate', from: 's', to: 'v', kind: 'vote' },
           { op: 'map', scope: 'server', assign: [['x', 'x - lr * v']] },
         ],
@@ -339,15 +341,17 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     };
     const problem = diagQuadratic([1, 2], [0, 0], [1, 1]);
     const base: RunSpec = { algorithm: vote, hyper: { lr: 0.1 }, problem, noise: null, T: 2, workers: 3, replicas: 1, seed: 1 };
-    await expect(runWebGpu(base, { gpu: gpu! })).rejects.toThrow(/engine: webgpu does not yet support this run: test-vote has worker-scope ops or aggregates/);
+    await expect(runWebGpu(base, { gpu: gpu! })).rejects.toThrow(/engine: webgpu does not yet support this run: test-vote-oracle has an oracle op in a worker-scope program/);
     const { separableQuadratic: _omit, ...rest } = problem;
     const rotated = { ...rest, id: 'no-fused-gradient' } as Problem;
     await expect(runWebGpu({ ...base, algorithm: algorithms.get('sgd'), workers: 1, problem: rotated }, { gpu: gpu! })).rejects.toThrow(
       /problem no-fused-gradient has no separable-quadratic gradient/,
     );
-    await expect(
-      runWebGpu({ ...base, algorithm: algorithms.get('sgd'), workers: 1, noise: { model: new SymmetricStableNoise(1.5), sigma: 1 } }, { gpu: gpu! }),
-    ).rejects.toThrow(/noise: is not yet supported on webgpu: noise model "stable"/);
+    // a noise model without a WGSL transform (every registered model has one now)
+    const noWgsl = Object.assign(Object.create(Object.getPrototypeOf(new SymmetricStableNoise(1.5))), new SymmetricStableNoise(1.5), { id: 'test-no-wgsl' });
+    await expect(runWebGpu({ ...base, algorithm: algorithms.get('sgd'), workers: 1, noise: { model: noWgsl, sigma: 1 } }, { gpu: gpu! })).rejects.toThrow(
+      /noise: is not yet supported on webgpu: noise model "test-no-wgsl"/,
+    );
     // float32 cannot hold a literal guard of 1e-300 (it rounds to 0), nor a hyperparameter of 1e300
     await expect(runWebGpu({ ...base, workers: 1, algorithm: algorithms.get('alias-me'), hyper: {} }, { gpu: gpu! })).rejects.toThrow(
       /alias-me uses the literal 1e-300, which is not a float32 number \(it rounds to 0/,

@@ -3,10 +3,13 @@ import { allHypers } from '../algorithms/program.ts';
 import { UserInputError } from '../core/errors.ts';
 import { drawTau, validateRunSpec } from '../engine/cpu.ts';
 import { evaluateHyper, resolveHyper, type ResolvedHyper } from '../engine/hyper.ts';
-import type { IterateMetrics, RunResult, RunSpec } from '../engine/types.ts';
+import type { CommunicationReport, IterateMetrics, RunResult, RunSpec } from '../engine/types.ts';
+import type { DistributedAlgorithmDef, MessageSpec } from '../algorithms/distributed.ts';
 import { MAX_BATCH } from '../rng/streams.ts';
 import {
   CHUNK_BYTES,
+  DIST_ACC,
+  DIST_NONE,
   generateReduceKernel,
   generateStepKernel,
   gpuSupport,
@@ -38,6 +41,12 @@ export interface WebGpuRunOptions {
   readonly stepsPerSubmission?: number;
   /** Steps whose metric partials are reduced by one dispatch of the reduce kernel (default up to 32). */
   readonly reduceEvery?: number;
+  /**
+   * Distributed algorithms: aggregate sign messages from their packed 1-bit words with the popcount
+   * vote (default true), or sum the float rows (false: the reference the packed path is tested
+   * against, as runCpu's `packed` option). Messages are encoded and their bits counted either way.
+   */
+  readonly packed?: boolean;
 }
 
 /** One rectangle of the replicas x quads state: its own buffers and bind group. */
@@ -70,21 +79,33 @@ const nextPow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
  * multiple of the workgroup width (and of the 256-byte offset alignment of the shared problem
  * buffers). Dispatch sizes stay within maxComputeWorkgroupsPerDimension.
  */
-export function planLayout(d: number, R: number, limits: Pick<GpuLimits, 'maxStorageBufferBindingSize' | 'maxComputeWorkgroupsPerDimension'>, maxBindingBytes = Infinity): GpuLayout {
+export function planLayout(
+  d: number,
+  R: number,
+  limits: Pick<GpuLimits, 'maxStorageBufferBindingSize' | 'maxComputeWorkgroupsPerDimension'>,
+  maxBindingBytes = Infinity,
+  /** vec4 planes per replica row in the largest state buffer (distributed plan: vectors x workers). */
+  rowFactor = 1,
+  /** Distributed plan: rows per replica of the worker grids (n); 0 for the other plans. */
+  workers = 0,
+): GpuLayout {
   const dq = Math.ceil(d / 4);
   const maxBind = Math.floor(Math.min(limits.maxStorageBufferBindingSize, maxBindingBytes) / 256) * 256;
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
   // the shared problem buffer holds 32 bytes per quad (diag, center)
-  const wholeRow = dq * 32 <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
+  const wholeRow = dq * 32 <= maxBind && dq * 16 * rowFactor <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
   const wx = wholeRow ? Math.min(STEP_THREADS, nextPow2(dq)) : STEP_THREADS;
   const wy = STEP_THREADS / wx;
   let Qc = dq;
   if (!wholeRow) {
     const unit = Math.max(wx, 16);
-    Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor((maxGroups * wx) / unit)) * unit;
-    if (Qc <= 0) throw new UserInputError('maxBindingBytes', `must allow at least ${32 * unit} bytes per binding`, `got ${maxBind}`);
+    Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
+    if (Qc <= 0) throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(32, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
   }
-  const Rc = Math.min(R, Math.max(1, Math.floor(maxBind / (Qc * 16))), maxGroups * wy);
+  // distributed plan: the word grids run one workgroup row per (replica, worker) of a chunk
+  const rowCap = workers > 0 ? Math.floor(maxGroups / workers) : Infinity;
+  if (rowCap < 1) throw new UserInputError('workers', `must be at most ${maxGroups} on the webgpu engine (one dispatch row per worker)`, `got ${workers}`);
+  const Rc = Math.min(R, Math.max(1, Math.floor(maxBind / (Qc * 16 * rowFactor))), maxGroups * wy, rowCap);
   const chunks: Chunk[] = [];
   for (let r0 = 0; r0 < R; r0 += Rc) {
     for (let q0 = 0; q0 < dq; q0 += Qc) {
@@ -153,6 +174,15 @@ interface Buffers {
   scal: GPUBuffer;
   rpart: GPUBuffer;
   xPrev: GPUBuffer[] | null;
+  /** Distributed plan: per-worker centers, packed messages, message flags and step records, accumulators. */
+  dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer } | null;
+}
+
+/** Where a vector lives: its state buffer and plane (offset = plane x rows x rowsPerReplica x quads x 16 bytes). */
+function vectorLocation(kernel: StepKernel, v: string): { buffer: number; plane: number } {
+  const buffer = kernel.stateBuffers.findIndex((b) => b.vectors.includes(v));
+  if (buffer < 0) throw new Error(`vector ${v} is not stored`);
+  return { buffer, plane: kernel.stateBuffers[buffer].vectors.indexOf(v) };
 }
 
 /**
@@ -205,7 +235,9 @@ export class WebGpuRun {
     const { algorithm: def, problem, T, replicas: R, seed } = spec;
     const n = spec.workers;
     const d = problem.d;
-    const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous: problem.workers > 1 });
+    const sqw = problem.separableQuadraticWorkers;
+    const heterogeneous = problem.workers > 1;
+    const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous, workerQuadratics: !!sqw });
     if (!support.supported) {
       throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
     }
@@ -220,17 +252,23 @@ export class WebGpuRun {
       gpu = a.gpu;
     }
     const device = gpu.device;
-    const sq = problem.separableQuadratic!;
+    // metrics: the exact gradient of f; for heterogeneous quadratics f = (1/n) sum_j f_j has
+    // gradient diag (.) (x - cbar), cbar the mean center
+    const sq = heterogeneous ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic!;
     const x0 = spec.x0 ?? problem.x0();
     const fStar = problem.constants.fStar ?? 0;
     const fOffset = problem.f(sq.center) - fStar;
     checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
 
     // ---- layout, sizes, memory budget
-    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes);
     const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
-    const kernel: StepKernel = generateStepKernel({ def, hyperNames, noise, sigma: sigmaKind, workers: n, wx: layout.wx, wy: layout.wy });
-    const storageCount = 7 + kernel.vectors.length;
+    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false, workerCenters: heterogeneous };
+    const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1 });
+    const distributed = shape.plan === 'distributed';
+    const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : 1;
+    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0);
+    const kernel: StepKernel = generateStepKernel({ ...kcfg, wx: layout.wx, wy: layout.wy });
+    const storageCount = 7 + kernel.extraBindings.length;
     if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
       throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
     }
@@ -243,13 +281,34 @@ export class WebGpuRun {
     if (partialRow > layout.maxBinding) {
       throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
     }
-    const general = kernel.plan === 'general';
-    const stateBytes = (kernel.vectors.length + (general ? 1 : 0)) * R * layout.dq * 16;
-    const scalarBytes = general ? R * kernel.scalars.length * 4 + kernel.reductionSlots * R * layout.nwg * 4 : 0;
+    const general = kernel.plan !== 'fused';
+    const dist = kernel.dist;
+    const planes = kernel.stateBuffers.reduce((a, b) => a + b.vectors.length * b.rowsPerReplica, 0);
+    const stateBytes = (planes + (general ? 1 : 0)) * R * layout.dq * 16;
+    const rowsN = dist ? n : 1;
+    const NSW = dist ? dist.serverScalars.length + n * Math.max(1, dist.workerScalars.length) : kernel.scalars.length;
+    const scalarBytes = general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0;
+    const W = Math.ceil(d / 32);
+    const distBytes = dist
+      ? {
+          wcen: heterogeneous ? n * layout.dq * 16 : 16,
+          pk: Math.max(16, dist.messageRows * R * 2 * W * 4),
+          dm: Math.max(16, (dist.messageRows * R + K * R * dist.slotWords) * 4),
+          dacc: Math.max(16, R * dist.accWords * 4),
+        }
+      : null;
+    if (distBytes) {
+      for (const [what, bytes] of [['per-worker centers', distBytes.wcen], ['packed messages', distBytes.pk]] as const) {
+        if (bytes > layout.maxBinding) {
+          throw new UserInputError('replicas x workers x d', `is too large for one binding of the ${what} (${fmtBytes(bytes)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, workers = ${n}, d = ${d}`);
+        }
+      }
+    }
     const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
     const totalBytes =
       stateBytes +
       scalarBytes +
+      (distBytes ? distBytes.wcen + distBytes.pk + distBytes.dm + distBytes.dacc : 0) +
       layout.dq * 32 +
       (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
       K * partialRow +
@@ -262,18 +321,18 @@ export class WebGpuRun {
       throw new UserInputError(
         'replicas x d',
         `needs ${fmtBytes(totalBytes)} of device memory, more than the ${fmtBytes(budget)} available on ${gpu.info.name}`,
-        `replicas = ${R}, d = ${d}, ${kernel.vectors.length} state vectors of float32 (${kernel.vectors.join(', ')}); reduce replicas or d`,
+        `replicas = ${R}, d = ${d}${dist ? `, workers = ${n}` : ''}, ${planes} state rows of float32 per replica (${kernel.vectors.join(', ')}); reduce replicas or d`,
       );
     }
 
     // ---- pipelines
-    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage'];
-    for (let i = 0; i < kernel.vectors.length; i++) stepBindings.push('storage');
+    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', ...kernel.extraBindings];
     const stepKernels = [];
     for (const k of kernel.sequence) stepKernels.push(await computePipeline(gpu, kernel.wgsl, k.entry, stepBindings));
     const stepLayout = stepKernels[0].layout;
-    const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames), 'reduce', [
+    const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames, dist), 'reduce', [
       'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
+      ...(dist ? (['read-only-storage', 'storage'] as const) : []),
     ]);
 
     // ---- buffers (allocated under an out-of-memory error scope, before anything runs)
@@ -312,13 +371,42 @@ export class WebGpuRun {
         const row = new Float32Array(dq * 4);
         row.set(x0);
         const x0Row = track(storageBuffer(gpu!, row, 'x0'));
-        const state = layout.chunks.map((c) => kernel.vectors.map((v) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `${v}[${c.r0},${c.q0}]`))));
+        const state = layout.chunks.map((c) =>
+          kernel.stateBuffers.map((b) => track(storageBuffer(gpu!, b.vectors.length * b.rowsPerReplica * c.rows * c.quads * 16, `${b.label}[${c.r0},${c.q0}]`))),
+        );
         const xPrev = general ? layout.chunks.map((c) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `xprev[${c.r0},${c.q0}]`))) : null;
-        const NS = Math.max(1, kernel.scalars.length);
-        const sinit = new Float32Array(R * NS);
-        for (let r = 0; r < R; r++) kernel.scalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
+        let sinit: Float32Array;
+        if (dist) {
+          // server scalars R x NS, then worker scalars R x n x NW
+          const NS = dist.serverScalars.length;
+          const NW = Math.max(1, dist.workerScalars.length);
+          sinit = new Float32Array(R * NS + R * n * NW);
+          for (let r = 0; r < R; r++) dist.serverScalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
+          for (let row = 0; row < R * n; row++) dist.workerScalars.forEach((sc, i) => (sinit[R * NS + row * NW + i] = sc.init));
+        } else {
+          const NS = Math.max(1, kernel.scalars.length);
+          sinit = new Float32Array(R * NS);
+          for (let r = 0; r < R; r++) kernel.scalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
+        }
         const scal = track(storageBuffer(gpu!, sinit, 'scalars'));
-        const rpart = track(storageBuffer(gpu!, Math.max(1, kernel.reductionSlots) * R * layout.nwg * 4, 'reduction-partials'));
+        const rpart = track(storageBuffer(gpu!, Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg * 4, 'reduction-partials'));
+        let distBufs: Buffers['dist'] = null;
+        if (dist && distBytes) {
+          const cen = new Float32Array(distBytes.wcen / 4);
+          if (heterogeneous) for (let j = 0; j < n; j++) for (let i = 0; i < d; i++) cen[j * layout.dq * 4 + i] = sqw!.centers[j * d + i];
+          const acc = new Uint32Array(R * dist.accWords);
+          for (let r = 0; r < R; r++) {
+            const a = r * dist.accWords;
+            acc[a + DIST_ACC.errorStep] = DIST_NONE;
+            dist.guards.forEach((_, k) => (acc[a + DIST_ACC.guard(k)] = DIST_NONE));
+          }
+          distBufs = {
+            wcen: track(storageBuffer(gpu!, cen, 'worker-centers')),
+            pk: track(storageBuffer(gpu!, distBytes.pk, 'packed-messages')),
+            dm: track(storageBuffer(gpu!, distBytes.dm, 'message-flags')),
+            dacc: track(storageBuffer(gpu!, acc, 'message-accumulators')),
+          };
+        }
         const chunk = layout.chunks.map((c) => {
           const u = track(device.createBuffer({ size: CHUNK_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
           const w = new ArrayBuffer(CHUNK_BYTES);
@@ -334,11 +422,11 @@ export class WebGpuRun {
         const enc = device.createCommandEncoder();
         layout.chunks.forEach((c, ci) => {
           // x and the output vector (when the program declares one) start at x0
-          const starts = [0, ...(kernel.output !== 'x' ? [kernel.vectors.indexOf(kernel.output)] : [])];
-          for (const vi of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][vi], rl * c.quads * 16, c.quads * 16);
+          const starts = [vectorLocation(kernel, 'x'), ...(kernel.output !== 'x' ? [vectorLocation(kernel, kernel.output)] : [])];
+          for (const at of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][at.buffer], rl * c.quads * 16, c.quads * 16);
         });
         device.queue.submit([enc.finish()]);
-        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev };
+        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs };
       });
     } catch (err) {
       for (const b of all) b.destroy();
@@ -359,7 +447,10 @@ export class WebGpuRun {
         { binding: 5, resource: sigmaKind === 'vector' ? { buffer: bufs.sigma, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: bufs.sigma } },
         { binding: 6, resource: { buffer: bufs.scal } },
         { binding: 7, resource: { buffer: bufs.rpart } },
-        ...kernel.vectors.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
+        ...kernel.stateBuffers.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
+        ...(bufs.dist
+          ? [bufs.dist.wcen, bufs.dist.pk, bufs.dist.dm].map((buffer, k) => ({ binding: kernel.bindings.firstVector + kernel.stateBuffers.length + k, resource: { buffer } }))
+          : []),
       ];
       return device.createBindGroup({ layout: stepLayout, entries });
     });
@@ -373,6 +464,7 @@ export class WebGpuRun {
         { binding: 4, resource: { buffer: bufs.status } },
         { binding: 5, resource: { buffer: bufs.tau } },
         { binding: 6, resource: { buffer: bufs.curve } },
+        ...(bufs.dist ? [{ binding: 7, resource: { buffer: bufs.dist.dm } }, { binding: 8, resource: { buffer: bufs.dist.dacc } }] : []),
       ],
     });
     return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernels.map((k) => k.pipeline), reduceKernel.pipeline, stepGroups, reduceGroup, started);
@@ -459,15 +551,19 @@ export class WebGpuRun {
         seq.forEach((kern, si) => {
           if (kern.onlyUpdate && t >= T) return;
           pass.setPipeline(this.stepPipelines[si]);
-          if (kern.dispatch === 'grid') {
+          const per = kern.dispatch;
+          if (per === 'grid' || per === 'worker-grid' || per === 'word-grid' || per === 'worker-word-grid') {
             layout.chunks.forEach((c, ci) => {
               pass.setBindGroup(0, this.stepGroups[ci], [off]);
-              pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
+              if (per === 'grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
+              else if (per === 'worker-grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil((c.rows * n) / layout.wy));
+              else pass.dispatchWorkgroups(Math.ceil(Math.ceil(c.quads / 8) / 64), per === 'word-grid' ? c.rows : c.rows * n);
             });
           } else {
             pass.setBindGroup(0, this.stepGroups[0], [off]);
-            if (kern.dispatch === 'replica-group') pass.dispatchWorkgroups(reduceX, reduceY);
-            else pass.dispatchWorkgroups(Math.ceil(R / REDUCE_THREADS));
+            const rows = per === 'worker-group' || per === 'worker-thread' ? R * n : R;
+            const groups = per === 'replica-group' || per === 'worker-group' ? rows : Math.ceil(rows / REDUCE_THREADS);
+            pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
           }
         });
         if (ru[k * W + F.rcount] > 0) {
@@ -507,7 +603,8 @@ export class WebGpuRun {
     const finalX = new Float64Array(R * d);
     for (let ci = 0; ci < layout.chunks.length; ci++) {
       const c = layout.chunks[ci];
-      const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][this.kernel.vectors.indexOf(this.kernel.output)]));
+      const at = vectorLocation(this.kernel, this.kernel.output);
+      const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][at.buffer], at.plane * c.rows * c.quads * 16, c.rows * c.quads * 16));
       for (let rl = 0; rl < c.rows; rl++) {
         const r = c.r0 + rl;
         const from = rl * c.quads * 4;
@@ -522,7 +619,7 @@ export class WebGpuRun {
       frozenHost = new Int32Array(R);
       for (let ci = 0; ci < layout.chunks.length; ci++) {
         const c = layout.chunks[ci];
-        const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][0]));
+        const xs = new Float32Array(await readBuffer(gpu, bufs.state[ci][0], 0, c.rows * c.quads * 16));
         const xp = new Float32Array(await readBuffer(gpu, bufs.xPrev[ci]));
         const len = Math.min(c.quads * 4, d - c.q0 * 4);
         for (let rl = 0; rl < c.rows; rl++) {
@@ -572,8 +669,10 @@ export class WebGpuRun {
         frozen[r] = frozenHost ? frozenHost[r] : stU[o + 6];
       }
     }
+    const communication = bufs.dist ? this.communication(new Uint32Array(await readBuffer(gpu, bufs.dist.dacc)), divergedAt) : undefined;
     return {
       engine: 'webgpu',
+      path: this.kernel.plan,
       checkpoints: [...checkpoints],
       curve: curveOut,
       avgG1,
@@ -584,6 +683,84 @@ export class WebGpuRun {
       frozen,
       finalX,
       wallMs: performance.now() - this.started,
+      ...(communication ? { communication } : {}),
+    };
+  }
+
+  /**
+   * The distributed plan's accumulators -> runCpu's CommunicationReport (same formula as
+   * DistributedRuntime in src/engine/bits.ts: per step, every aggregate encodes n worker messages,
+   * every down message is counted once per receiving worker; a message with a 0 goes out ternary,
+   * 32 W more bits; scales and declared scalars 32 bits). Steps counted: those runCpu runs (T, or
+   * divergedAt). Raises the S_R guard violation (UserInputError, runCpu's words) of the lowest
+   * replica, or an invalid sign message (Error), recorded on the device.
+   */
+  private communication(acc: Uint32Array, divergedAt: Int32Array): CommunicationReport | undefined {
+    const dist = this.kernel.dist!;
+    const { spec } = this;
+    const def = spec.algorithm as DistributedAlgorithmDef;
+    const R = spec.replicas;
+    const n = spec.workers;
+    const d = spec.problem.d;
+    const f32 = new Float32Array(acc.buffer);
+    const A = dist.accWords;
+    for (let r = 0; r < R; r++) {
+      const a = r * A;
+      // the earliest event of the replica: a guard (checked right after its reduction) or a bad message
+      let first: { t: number; k: number } | null = null;
+      dist.guards.forEach((_, k) => {
+        const t = acc[a + DIST_ACC.guard(k)];
+        if (t !== DIST_NONE && (!first || t < first.t)) first = { t, k };
+      });
+      const errStep = acc[a + DIST_ACC.errorStep];
+      if (errStep !== DIST_NONE && (!first || errStep < (first as { t: number }).t)) {
+        const mask = acc[a + DIST_ACC.errorMask];
+        const bad = dist.messages.filter((m) => m.op < 32 && (mask & (1 << m.op)) !== 0).map((m) => `${m.vector} (${m.direction === 'up' ? 'from a worker' : 'from the server'})`);
+        throw new Error(`${def.id}: message ${bad.join(', ')} at step t = ${errStep} is not a valid ${bad.length ? 'sign' : ''} message: an entry is not in {-1, 0, +1} (or not 0 or +-scale), replica ${r}`);
+      }
+      if (first) {
+        const { t, k } = first as { t: number; k: number };
+        const g = dist.guards[k];
+        const o = a + DIST_ACC.guard(k);
+        throw new UserInputError(
+          `${def.id}.${g.parameter}`,
+          `must bound ${g.what}: ${g.operator} is defined only for ||v||_inf <= ${g.parameter} (P1 Def. 1), and clipping would silently bias the message`,
+          `||v||_inf = ${f32[o + 2]} > ${g.parameter} = ${f32[o + 3]} at step t = ${t}, ${g.scope === 'worker' && n > 1 ? `worker ${acc[o + 1]}, ` : ''}replica ${r} (float32 values of the webgpu engine)`,
+        );
+      }
+    }
+    if (!dist.communication) return undefined;
+    const W = Math.ceil(d / 32);
+    const msgBits = (m: MessageSpec) => (m.encoding === 'float' ? 32 * d : 32 * W + (m.encoding === 'scaled-sign' ? 32 : 0));
+    const upPerStep = dist.messages.filter((m) => m.direction === 'up').reduce((s, m) => s + n * msgBits(m.spec), 0) + 32 * (def.communication.upScalars ?? 0) * n;
+    const downPerStep = dist.messages.filter((m) => m.direction === 'down').reduce((s, m) => s + n * msgBits(m.spec), 0) + 32 * (def.communication.downScalars ?? 0) * n;
+    const upBits = new Float64Array(R);
+    const downBits = new Float64Array(R);
+    const ternary = new Float64Array(R);
+    const boundUse: Record<string, Float64Array> = {};
+    dist.guards.forEach((g) => (boundUse[g.parameter] = new Float64Array(R)));
+    const perUp = new Float64Array(R);
+    const perDown = new Float64Array(R);
+    for (let r = 0; r < R; r++) {
+      const a = r * A;
+      const steps = divergedAt[r] >= 0 ? divergedAt[r] : spec.T;
+      upBits[r] = steps * upPerStep + acc[a + DIST_ACC.upTernary] * 32 * W;
+      downBits[r] = steps * downPerStep + acc[a + DIST_ACC.downTernary] * 32 * W * n;
+      ternary[r] = acc[a + DIST_ACC.upTernary] + acc[a + DIST_ACC.downTernary];
+      perUp[r] = steps > 0 ? upBits[r] / (steps * n) : 0;
+      perDown[r] = steps > 0 ? downBits[r] / (steps * n) : 0;
+      dist.guards.forEach((g, k) => (boundUse[g.parameter][r] = f32[a + DIST_ACC.guard(k) + 4]));
+    }
+    return {
+      packed: dist.packed,
+      upBits,
+      downBits,
+      upBitsPerWorkerStep: perUp,
+      downBitsPerWorkerStep: perDown,
+      float32UpBitsPerWorkerStep: def.communication.up.length * 32 * d,
+      float32DownBitsPerWorkerStep: def.communication.down.length * 32 * d,
+      ternaryMessages: ternary,
+      boundUse,
     };
   }
 
