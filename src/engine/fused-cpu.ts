@@ -1,7 +1,7 @@
 import { toJs, usesRand } from '../algorithms/expr.ts';
 import { BUILTIN_PARAMS, type CheckedProgram, type MapOp } from '../algorithms/program.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
-import { boxMullerSource, QC, QS } from '../rng/streams.ts';
+import { boxMullerSource, LOG_POW2, QC, QS } from '../rng/streams.ts';
 import type { NoiseModel } from '../noise/types.ts';
 
 /**
@@ -151,5 +151,5 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean): FusedS
   const pos = (c: number) => (c > 0 ? 1 : 0);
   const keyBuf = new Int32Array(20);
   const keys = (k0: number, k1: number) => philoxRoundKeys(k0, k1, keyBuf);
-  return new Function('__pos', 'QS', 'QC', 'keys', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', src).bind(null, pos, QS, QC, keys) as FusedStep;
+  return new Function('__pos', 'QS', 'QC', 'LP2', 'keys', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', src).bind(null, pos, QS, QC, LOG_POW2, keys) as FusedStep;
 }
