@@ -65,6 +65,7 @@ export function expSum(
         '(L0, L1) = (0, max b_i): Hess = diag(b_i |g_i|); tight for d = 1.',
       ],
     },
+    separableCoefficients: { kind: 'exp-sum', a: A.slice(), b: B.slice() },
     f,
     grad,
     gradWorker: (x, worker, out) => {

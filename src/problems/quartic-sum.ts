@@ -73,6 +73,7 @@ export function quarticSum(
       xStar: c.slice(),
       notes: ['Not globally L-smooth: L, Linf, Lvec undefined.', 'L0 = 4 max a_i / L1^2 for the chosen L1; tight for d = 1.'],
     },
+    separableCoefficients: { kind: 'quartic-sum', a: A.slice(), center: c.slice() },
     f,
     grad,
     gradWorker: (x, worker, out) => {

@@ -84,6 +84,7 @@ export function sumCosh(
         'L0 = max a_i b_i^2, L1 = max b_i from cosh t <= 1 + |sinh t|; both tight for d = 1.',
       ],
     },
+    separableCoefficients: { kind: 'sum-cosh', a: A.slice(), b: B.slice(), center: c.slice() },
     f,
     grad,
     gradWorker: (x, worker, out) => {

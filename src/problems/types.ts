@@ -77,6 +77,15 @@ export interface Problem {
    */
   readonly separableQuadratic?: { readonly diag: Float64Array; readonly center: Float64Array };
   /**
+   * The coefficients of the separable non-quadratic families, so other engines (the GPU's gradient
+   * passes) can evaluate the same f and gradient: sum-cosh a_i cosh(b_i (x_i - c_i)), exp-sum
+   * a_i exp(b_i x_i), quartic-sum (a_i / 4) (x_i - c_i)^4. Copies; absent on other families.
+   */
+  readonly separableCoefficients?:
+    | { readonly kind: 'sum-cosh'; readonly a: Float64Array; readonly b: Float64Array; readonly center: Float64Array }
+    | { readonly kind: 'exp-sum'; readonly a: Float64Array; readonly b: Float64Array }
+    | { readonly kind: 'quartic-sum'; readonly a: Float64Array; readonly center: Float64Array };
+  /**
    * f_j(x) for heterogeneous problems (equals f for homogeneous ones where present). Optional: lets
    * checks verify convexity and smoothness of each local objective.
    */
