@@ -56,7 +56,7 @@ export const STEP_THREADS = 256;
 /** Threads per workgroup of the per-replica kernels (reduce, finishing reductions, scalar ops). */
 export const REDUCE_THREADS = 64;
 /** Bytes of the Chunk uniform. */
-export const CHUNK_BYTES = 48;
+export const CHUNK_BYTES = 64;
 /** Bytes of the reduce kernel's Run uniform. */
 export const RUN_BYTES = 32;
 
@@ -165,8 +165,6 @@ export interface StepKernelConfig {
   readonly wy: number;
   /** Distributed plan: aggregate packed sign messages by popcount (default true) or the float rows. */
   readonly packed?: boolean;
-  /** Distributed plan: per-worker centers (heterogeneous problem) instead of the shared one. */
-  readonly workerCenters?: boolean;
 }
 
 /** Bindings of the step kernels (vectors follow from `firstVector` in the order of `vectors`). */
@@ -249,6 +247,9 @@ export interface DistMessage {
   /** Rows per replica (n up, 1 down) and the offset of its rows in the packed words and flags (units of R rows). */
   readonly rows: number;
   readonly rowOffset: number;
+  /** The same as WGSL expressions of the uniform ch.nw = n (one pipeline serves every n). */
+  readonly rowsExpr: string;
+  readonly offsetExpr: string;
 }
 
 /** What the host needs to size, read back and account a distributed run. */
@@ -288,7 +289,9 @@ function recordStruct(hyperNames: readonly string[]): string {
 
 const STATUS_STRUCT = `struct Status { s1: vec2<f32>, s2: vec2<f32>, tauG1: f32, div: i32, frozen: u32, pad: u32 }\n`;
 // fc: f(c) (general plan: fx = fc + 1/2 sum diag (x - c)^2)
-const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, pad1: u32 }\n`;
+// nw: workers (distributed plan; a uniform so that one pipeline serves every n), hetero: 1 when
+// every worker has its own center (heterogeneous quadratics)
+const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, pad1: u32, nw: u32, hetero: u32, pad2: u32, pad3: u32 }\n`;
 
 /** Shared WGSL helpers: finite/NaN tests on the bits, NaN-propagating max, rand words. */
 const HELPERS = `
@@ -1020,16 +1023,22 @@ function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKern
   const sIdx = new Map(serverScalars.map((sc, i) => [sc.name, i]));
   const wIdx = new Map(workerScalars.map((sc, i) => [sc.name, i]));
   const serverScalarAt = (name: string) => `scal[r * ${NS}u + ${sIdx.get(name)}u]`;
-  const workerScalarAt = (name: string, row = 'r * NW_ROWS + j') => `scal[ch.R * ${NS}u + (${row}) * ${NW}u + ${wIdx.get(name)}u]`.replace('NW_ROWS', `${N}u`);
+  const workerScalarAt = (name: string, row = 'r * NW_ROWS + j') => `scal[ch.R * ${NS}u + (${row}) * ${NW}u + ${wIdx.get(name)}u]`.replace('NW_ROWS', 'ch.nw');
   const readsFx = info.checked.readsFx;
 
   // messages: each aggregate's up message (n rows), each down message after the op that writes it (1 row)
   const messages: DistMessage[] = [];
   let rowOffset = 0;
+  let upRows = 0;
+  let downRows = 0;
   const addMessage = (op: number, spec: MessageSpec, direction: 'up' | 'down') => {
     const rows = direction === 'up' ? N : 1;
-    const m: DistMessage = { op, vector: spec.vector, spec, direction, rows, rowOffset };
-    if (spec.encoding !== 'float') rowOffset += rows;
+    const m: DistMessage = { op, vector: spec.vector, spec, direction, rows, rowOffset, rowsExpr: direction === 'up' ? 'ch.nw' : '1u', offsetExpr: `(${upRows}u * ch.nw + ${downRows}u)` };
+    if (spec.encoding !== 'float') {
+      rowOffset += rows;
+      if (direction === 'up') upRows++;
+      else downRows++;
+    }
     messages.push(m);
     return m;
   };
@@ -1041,7 +1050,7 @@ function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKern
   const sequence: GeneralKernel[] = [];
   let slot = 1; // reduction slots; slot 0: fx partials
   let traffic = 1 + 2; // grad reads x; wgrad reads x, stores g
-  const rowsW = `${N}u`;
+  const rowsW = 'ch.nw';
 
   // ---- grad: metrics at x, fx partials
   sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
@@ -1069,7 +1078,10 @@ ${metricTree(readsFx ? `rpart[(0u * ch.R * ${rowsW} + r) * ch.nwg + ch.wgx0 + wi
 ${WORKER_GRID_PROLOGUE(N)}
   if (inRange && status[r].div < 0) {
     let pr = prob[q];
-    let c = ${cfg.workerCenters ? `wcen[j * ((ch.D + 3u) / 4u) + qg]` : 'pr.center'};
+    var c = pr.center;
+    if (ch.hetero != 0u) {
+      c = wcen[j * ((ch.D + 3u) / 4u) + qg];
+    }
     let ge = pr.diag * (sv[idx] - c);
     wv[widx] = noisy_w(ge, q, qg, r, j);
   }
@@ -1086,7 +1098,7 @@ ${WORKER_GRID_PROLOGUE(N)}
       ...serverScalars.map((sc) => `    let s_${sc.name} = ${serverScalarAt(sc.name)};`),
       ...(kernelScope === 'worker' ? workerScalars.map((sc) => `    let s_${sc.name} = ${workerScalarAt(sc.name)};`) : []),
     ].join('\n');
-  const vecAt = (v: string) => (scope.get(v) === 'worker' ? `wv[${plane(v)}u * (ch.rows * ${N}u * ch.quads) + widx]` : `sv[${plane(v)}u * (ch.rows * ch.quads) + idx]`);
+  const vecAt = (v: string) => (scope.get(v) === 'worker' ? `wv[${plane(v)}u * (ch.rows * ch.nw * ch.quads) + widx]` : `sv[${plane(v)}u * (ch.rows * ch.quads) + idx]`);
 
   prog.ops.forEach((op, index) => {
     const entry = `op${index}`;
@@ -1164,7 +1176,7 @@ ${visible.filter((sc) => written.has(sc.name)).map((sc) => `  ${sc.at} = s_${sc.
     for (var k = 0u; k < 32u; k = k + 1u) {
       let jj = j0 + k;
       if (jj < ${rowsW}) {
-        let base = (${m!.rowOffset}u * ch.R + r * ${rowsW} + jj) * 2u * W;
+        let base = (${m!.offsetExpr} * ch.R + r * ${rowsW} + jj) * 2u * W;
         bs[k] = pk[base + w];
         bz[k] = pk[base + W + w];
       } else {
@@ -1184,7 +1196,7 @@ ${visible.filter((sc) => written.has(sc.name)).map((sc) => `  ${sc.at} = s_${sc.
   }`;
       } else if (usePacked) {
         gather = `  for (var j = 0u; j < ${rowsW}; j = j + 1u) {
-    let base = (${m!.rowOffset}u * ch.R + r * ${rowsW} + j) * 2u * W;
+    let base = (${m!.offsetExpr} * ch.R + r * ${rowsW} + j) * 2u * W;
     let sw = pk[base + w];
     let zw = pk[base + W + w];
     let c = ${workerScalarAt((spec as { scale: string }).scale, `r * ${rowsW} + j`)};
@@ -1280,7 +1292,7 @@ ${gather}
   if (r >= ch.R || status[r].div >= 0) {
     return;
   }
-  let dsBase = ${'${FLAG_ROWS}'}u * ch.R;
+  let dsBase = ${'${FLAG_ROWS}'} * ch.R;
 ${lines.join('\n')}
 }`);
       sequence.push({ dispatch: 'replica-thread', entry: `after${index}`, onlyUpdate: true });
@@ -1298,12 +1310,13 @@ ${lines.join('\n')}
 
   // ---- count: the step's ternary and validity flags into its record
   const FL = rowOffset;
+  const FLX = `(${upRows}u * ch.nw + ${downRows}u)`;
   if (dist) {
     const countLines = messages
       .filter((m) => m.spec.encoding !== 'float')
       .map(
-        (m) => `  for (var j = 0u; j < ${m.rows}u; j = j + 1u) {
-    let f = atomicExchange(&dm[${m.rowOffset}u * ch.R + r * ${m.rows}u + j], 0u);
+        (m) => `  for (var j = 0u; j < ${m.rowsExpr}; j = j + 1u) {
+    let f = atomicExchange(&dm[${m.offsetExpr} * ch.R + r * ${m.rowsExpr} + j], 0u);
     ${m.direction === 'up' ? 'up' : 'down'} = ${m.direction === 'up' ? 'up' : 'down'} + (f & 1u);
     if ((f & 2u) != 0u) {
       err = err | ${1 << Math.min(m.op, 31)}u;
@@ -1319,7 +1332,7 @@ ${lines.join('\n')}
   var down = 0u;
   var err = 0u;
 ${countLines.join('\n')}
-  let o = ${FL}u * ch.R + (rec.slot * ch.R + r) * ${DS}u;
+  let o = ${FLX} * ch.R + (rec.slot * ch.R + r) * ${DS}u;
   atomicStore(&dm[o], up);
   atomicStore(&dm[o + 1u], down);
   atomicStore(&dm[o + 2u], err);
@@ -1328,10 +1341,11 @@ ${countLines.join('\n')}
   }
 
   const header = distributedHeader(cfg, N);
-  const wgsl = `// signcheck distributed step kernels: ${def.id} (${def.name}); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, n = ${N}, ${packed ? 'packed' : 'unpacked'}
+  const wgsl = `// signcheck distributed step kernels (no algorithm name here: programs with equal ops, such as
+// mvsm-v1 and mv-sto-signsgd-sim, share their pipelines); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, ${packed ? 'packed' : 'unpacked'} (n and the per-worker centers are uniforms)
 ${header}
 var<workgroup> redr: array<f32, ${REDUCE_THREADS}>;
-${sections.join('\n\n').replaceAll('${FLAG_ROWS}', String(FL))}
+${sections.join('\n\n').replaceAll('${FLAG_ROWS}', FLX)}
 `;
   const written = [...serverVecs.filter((v) => info.written.has(v)), 'g', ...workerVecs.filter((v) => v !== 'g' && info.written.has(v))];
   return {
@@ -1371,8 +1385,8 @@ const THREAD_SIGNATURE = (entry: string) =>
 /** The worker-grid prologue: y runs over (replica, worker) rows of the chunk. */
 const WORKER_GRID_PROLOGUE = (N: number) => `  let q = wid.x * WX + lid.x;
   let rw = wid.y * WY + lid.y;
-  let rl = rw / ${N}u;
-  let j = rw % ${N}u;
+  let rl = rw / ch.nw;
+  let j = rw % ch.nw;
   let li = lid.y * WX + lid.x;
   let inRange = q < ch.quads && rl < ch.rows;
   let r = ch.r0 + rl;
@@ -1386,8 +1400,8 @@ const WORKER_GRID_PROLOGUE = (N: number) => `  let q = wid.x * WX + lid.x;
 /** Word-grid prologue: x = 32-coordinate word of the chunk, y = row (replica, or (replica, worker)). */
 const WORD_PROLOGUE = (scope: Scope, N: number) => `  let wl = wid.x * 64u + lid.x;
   let row = wid.y;
-  let rl = ${scope === 'worker' ? `row / ${N}u` : 'row'};
-  let j = ${scope === 'worker' ? `row % ${N}u` : '0u'};
+  let rl = ${scope === 'worker' ? `row / ch.nw` : 'row'};
+  let j = ${scope === 'worker' ? `row % ch.nw` : '0u'};
   if (wl * 8u >= ch.quads || rl >= ch.rows) {
     return;
   }
@@ -1406,12 +1420,12 @@ const WORD_PROLOGUE = (scope: Scope, N: number) => `  let wl = wid.x * 64u + lid
  * writes the decoded values back (scale times +1, -1 or 0): what the receivers apply.
  */
 function packKernel(entry: string, m: DistMessage, vecPlane: number, scope: Scope, N: number, scale: ((row: string) => string) | null, decode: boolean): string {
-  const rows = scope === 'worker' ? N : 1;
-  const at = scope === 'worker' ? `wv[${vecPlane}u * (ch.rows * ${N}u * ch.quads) + (rl * ${N}u + j) * ch.quads + qq]` : `sv[${vecPlane}u * (ch.rows * ch.quads) + rl * ch.quads + qq]`;
+  const rows = m.rowsExpr;
+  const at = scope === 'worker' ? `wv[${vecPlane}u * (ch.rows * ch.nw * ch.quads) + (rl * ch.nw + j) * ch.quads + qq]` : `sv[${vecPlane}u * (ch.rows * ch.quads) + rl * ch.quads + qq]`;
   return `@compute @workgroup_size(64, 1)
 fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
 ${WORD_PROLOGUE(scope, N)}
-  let sc = ${scale ? scale(`r * ${rows}u + j`) : '1.0'};
+  let sc = ${scale ? scale(`r * ${rows} + j`) : '1.0'};
   var sw = 0u;
   var zw = 0u;
   var zeros = false;
@@ -1438,12 +1452,12 @@ ${WORD_PROLOGUE(scope, N)}
       }
     }
   }
-  let base = (${m.rowOffset}u * ch.R + r * ${rows}u + j) * 2u * W;
+  let base = (${m.offsetExpr} * ch.R + r * ${rows} + j) * 2u * W;
   pk[base + w] = sw;
   pk[base + W + w] = zw;
   let flag = select(0u, 1u, zeros) | select(0u, 2u, bad);
   if (flag != 0u) {
-    atomicOr(&dm[${m.rowOffset}u * ch.R + r * ${rows}u + j], flag);
+    atomicOr(&dm[${m.offsetExpr} * ch.R + r * ${rows} + j], flag);
   }
 ${
   decode
@@ -1490,7 +1504,7 @@ function rowGroupKernel(entry: string, scope: Scope, N: number, items: ReadonlyA
     return `  {
     var v: f32 = ${id};
     for (var i = lid.x; i < ch.nwg; i = i + ${REDUCE_THREADS}u) {
-      v = ${comb('v', `rpart[(${slot}u * ch.R * ${N}u + row) * ch.nwg + i]`)};
+      v = ${comb('v', `rpart[(${slot}u * ch.R * ch.nw + row) * ch.nwg + i]`)};
     }
     redr[lid.x] = v;
     for (var h = ${REDUCE_THREADS / 2}u; h > 0u; h = h >> 1u) {
@@ -1509,11 +1523,11 @@ function rowGroupKernel(entry: string, scope: Scope, N: number, items: ReadonlyA
   return `@compute @workgroup_size(${REDUCE_THREADS})
 fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let row = wid.y * 65535u + wid.x;
-  if (row >= ch.R${worker ? ` * ${N}u` : ''}) {
+  if (row >= ch.R${worker ? ` * ch.nw` : ''}) {
     return;
   }
-  let r = ${worker ? `row / ${N}u` : 'row'};
-  let j = ${worker ? `row % ${N}u` : '0u'};
+  let r = ${worker ? `row / ch.nw` : 'row'};
+  let j = ${worker ? `row % ch.nw` : '0u'};
 ${parts.join('\n')}
 }`;
 }

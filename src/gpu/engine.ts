@@ -262,7 +262,7 @@ export class WebGpuRun {
 
     // ---- layout, sizes, memory budget
     const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
-    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false, workerCenters: heterogeneous };
+    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false };
     const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1 });
     const distributed = shape.plan === 'distributed';
     const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : 1;
@@ -415,6 +415,8 @@ export class WebGpuRun {
           wu.set([c.r0, c.q0, c.rows, c.quads, c.wgx0, layout.nwg, R, d, seed >>> 0]);
           wf[9] = spec.noise && typeof spec.noise.sigma === 'number' ? spec.noise.sigma : 0;
           wf[10] = fOffset + fStar; // f(c)
+          wu[12] = n;
+          wu[13] = heterogeneous ? 1 : 0;
           writeBuffer(gpu!, u, 0, new Uint8Array(w));
           return u;
         });

@@ -378,3 +378,305 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
   }
   return { x: X, ex: EX, uncertain: UNC, uncertainReplica: UNCR, metrics };
 }
+
+/** Result of {@link simulateDistributedWithBounds}: {@link TrackedRun} plus the communication facts. */
+export interface TrackedDistributedRun extends TrackedRun {
+  /** Per replica: messages (up and down) whose ternary format is within rounding of changing. */
+  readonly uncertainTernary: Float64Array;
+  /** Per guard parameter and replica: max over steps and rows of ||v||_inf / R, with its bound. */
+  readonly boundUse: Readonly<Record<string, { readonly v: Float64Array; readonly e: Float64Array }>>;
+}
+
+/**
+ * {@link simulateWithBounds} for worker-scope programs (the distributed plan of codegen.ts), in
+ * runCpu's order of operations: worker j's gradient diag (.) (x - c^j) (c^j = the worker's center of
+ * a heterogeneous quadratic, else the shared one) plus its own noise (lane j), worker maps with
+ * rand() on lane j, row reductions per worker, aggregates (sum over workers in worker order, then
+ * sum / n or sign(sum): a sum of certain +-1 messages is an exact integer in float32, so its bound
+ * stays 0 and a tie is a sure 0), running-max syncs (max of the bounds), down messages (exact:
+ * decoding returns the same values). Guards are not checked here (the tests choose bounds that
+ * hold); their ratios ||v||_inf / R are tracked for the communication report.
+ */
+export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number): TrackedDistributedRun {
+  const { algorithm: def, problem, T, replicas: R, seed } = spec;
+  const n = spec.workers;
+  const d = problem.d;
+  const sqw = problem.workers > 1 ? problem.separableQuadraticWorkers : undefined;
+  const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic;
+  if (!sq) throw new Error('simulateDistributedWithBounds needs a separable quadratic (or per-worker ones)');
+  const prog = def.program;
+  const checked = checkProgram(def.id, prog);
+  if (!checked.workerOps) throw new Error('simulateDistributedWithBounds covers worker-scope programs');
+  const dist = def as Partial<{ guards: ReadonlyArray<{ norm: string; bound: string; parameter: string }>; syncs: ReadonlyArray<{ from: string; into: string }>; communication: { up: ReadonlyArray<{ vector: string; encoding: string }>; down: ReadonlyArray<{ vector: string }> } }>;
+  const hyper = resolveHyper(def, spec.hyper);
+  const hyperNames = allHypers(def).map((h) => h.name);
+  const vecScope = new Map<string, 'worker' | 'server'>([['x', 'server'], ['g', 'worker']]);
+  for (const v of prog.vectors) vecScope.set(v.name, v.scope);
+  const scalScope = new Map(prog.scalars.map((s) => [s.name, s.scope]));
+  const noise = spec.noise;
+  const wn = noise ? wgslNoiseFor(noise.model) : null;
+  const spc = noise ? noise.model.samplesPerCall : 4;
+  const blocks = Math.ceil(d / spc);
+  const words = new Uint32Array(4);
+  const tmp = new Float64Array(4);
+  const tmpE = new Float64Array(4);
+  const hv: Record<string, number> = {};
+  const x0 = spec.x0 ?? problem.x0();
+  const fc = problem.f(sq.center);
+  const sigmaAt = (i: number) => (noise ? (typeof noise.sigma === 'number' ? noise.sigma : noise.sigma[i]) : 0);
+  const Ld: Tracked[] = Array.from(sq.diag, (v) => input(v));
+  const Cm: Tracked[] = Array.from(sq.center, (v) => input(v));
+  const Cw: Tracked[][] = Array.from({ length: n }, (_, j) => (sqw ? Array.from(sqw.centers.subarray(j * d, (j + 1) * d), (v) => input(v)) : Cm));
+  const gradWith = (p: Tracked, i: number, c: Tracked): { g: Tracked; dx: Tracked } => {
+    const dxv = p.v - c.v;
+    const dx: Tracked = { v: dxv, e: p.e + c.e + U * Math.abs(dxv), uncertain: false };
+    return { g: mulTracked(Ld[i], dx), dx };
+  };
+  const rowSum = (v: number, e: number, abs: number): Tracked => ({ v, e: e + sumLevels * U * (abs + e), uncertain: false });
+  const steps = T + 1;
+  const X = new Float64Array(R * d);
+  const EX = new Float64Array(R * d);
+  const UNC = new Uint8Array(R * d);
+  const UNCR = new Uint8Array(R);
+  const UT = new Float64Array(R);
+  const metrics: TrackedMetrics = {
+    n1: new Float64Array(R * steps),
+    e1: new Float64Array(R * steps),
+    n2: new Float64Array(R * steps),
+    e2: new Float64Array(R * steps),
+    hf: new Float64Array(R * steps),
+    ehf: new Float64Array(R * steps),
+  };
+  const boundUse: Record<string, { v: Float64Array; e: Float64Array }> = {};
+  for (const g of dist.guards ?? []) boundUse[g.parameter] = { v: new Float64Array(R), e: new Float64Array(R) };
+  const downVectors = new Set((dist.communication?.down ?? []).map((m) => m.vector));
+  const upVectors = new Set((dist.communication?.up ?? []).map((m) => m.vector));
+  /** 1 when some entry of the message may be 0 on one engine and nonzero on the other. */
+  const ternaryUncertain = (row: Tracked[]) => (row.some((q) => q.e > 0 && Math.abs(q.v) <= q.e) ? 1 : 0);
+
+  for (let r = 0; r < R; r++) {
+    const server = new Map<string, Tracked[]>([['x', Array.from(x0, (v) => input(v))]]);
+    const worker = new Map<string, Tracked[][]>();
+    for (const [name, sc] of vecScope) {
+      if (name === 'x') continue;
+      if (sc === 'server') server.set(name, Array.from({ length: d }, () => exact(0)));
+      else worker.set(name, Array.from({ length: n }, () => Array.from({ length: d }, () => exact(0))));
+    }
+    const sScal = new Map<string, Tracked>();
+    const wScal = new Map<string, Tracked[]>();
+    for (const s of prog.scalars) {
+      if (s.scope === 'server') sScal.set(s.name, input(s.init));
+      else wScal.set(s.name, Array.from({ length: n }, () => input(s.init)));
+    }
+    const unc = new Uint8Array(d);
+    let uncR = 0;
+    for (let t = 0; t <= T; t++) {
+      const x = server.get('x')!;
+      let s1 = 0;
+      let es1 = 0;
+      let s2 = 0;
+      let es2 = 0;
+      let sf = 0;
+      let esf = 0;
+      for (let i = 0; i < d; i++) {
+        const { g, dx } = gradWith(x[i], i, Cm[i]);
+        s1 += Math.abs(g.v);
+        es1 += g.e;
+        s2 += g.v * g.v;
+        es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
+        const fv = g.v * dx.v;
+        sf += fv;
+        esf += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
+      }
+      const k = r * steps + t;
+      metrics.n1[k] = s1;
+      metrics.e1[k] = es1 + sumLevels * U * (s1 + es1);
+      const e2sum = es2 + sumLevels * U * (s2 + es2);
+      const n2 = Math.sqrt(s2);
+      metrics.n2[k] = n2;
+      metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
+      metrics.hf[k] = 0.5 * sf;
+      metrics.ehf[k] = 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
+      if (t === T) break;
+
+      evaluateHyper(def, hyper, { t, T, d, n }, hv);
+      const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
+      for (const h of hyperNames) params[h] = input(hv[h]);
+      if (checked.readsFx) {
+        const fxv = problem.f(x.map((q) => q.v) as unknown as Float64Array);
+        let sfx = 0;
+        let esfx = 0;
+        let afx = 0;
+        for (let i = 0; i < d; i++) {
+          const { g, dx } = gradWith(x[i], i, Cm[i]);
+          const fv = g.v * dx.v;
+          sfx += fv;
+          afx += Math.abs(fv);
+          esfx += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
+        }
+        const half = rowSum(0.5 * sfx, 0.5 * esfx, 0.5 * afx);
+        sScal.set('fx', { v: fxv, e: U * Math.abs(fc) + half.e + U * Math.abs(fxv) + Math.abs(fc + half.v - fxv), uncertain: false });
+      }
+      // every worker's stochastic gradient (runCpu: gradWorker, then + sigma (.) sum_b z_b / B)
+      const B = hv.batch;
+      const invB: Tracked = { v: 1 / B, e: (5 * U) / B, uncertain: false };
+      const G = worker.get('g')!;
+      for (let j = 0; j < n; j++) {
+        const zs: Tracked[] = Array.from({ length: d }, () => exact(0));
+        if (noise && wn) {
+          for (let b = 0; b < B; b++) {
+            const lane = laneWord(j, b);
+            const z = new Float64Array(blocks * spc);
+            const ez = new Float64Array(blocks * spc);
+            for (let q = 0; q < blocks; q++) {
+              philox4x32(q, t, lane, r, seed, Purpose.noise, words, 0);
+              noise.model.fromWords(words, tmp, 0);
+              wn.errorBound(words, tmp, tmpE);
+              for (let s = 0; s < spc; s++) {
+                z[q * spc + s] = tmp[s];
+                ez[q * spc + s] = tmpE[s];
+              }
+            }
+            for (let i = 0; i < d; i++) {
+              const zi: Tracked = { v: z[i], e: ez[i], uncertain: false };
+              zs[i] = b === 0 ? zi : sumTracked(zs[i], zi);
+            }
+          }
+        }
+        for (let i = 0; i < d; i++) {
+          const ge = gradWith(x[i], i, Cw[j][i]).g;
+          G[j][i] = noise ? sumTracked(ge, mulTracked(mulTracked(input(sigmaAt(i)), zs[i]), invB)) : ge;
+        }
+      }
+
+      prog.ops.forEach((op, opIndex) => {
+        if (op.op === 'map' || op.op === 'scalar') {
+          const rows = op.scope === 'worker' ? n : 1;
+          for (let j = 0; j < rows; j++) {
+            const scalarOf = (name: string): Tracked | undefined => (scalScope.get(name) === 'worker' ? wScal.get(name)![j] : sScal.get(name));
+            if (op.op === 'scalar') {
+              for (const [target, src] of op.assign) {
+                const val = trackExpr(checked.parsed.get(src)!, (name) => {
+                  const l = scalarOf(name) ?? params[name];
+                  if (!l) throw new Error(`unresolved scalar ${name}`);
+                  return l;
+                });
+                if (val.uncertain) uncR = 1;
+                if (scalScope.get(target) === 'worker') wScal.get(target)![j] = val;
+                else sScal.set(target, val);
+              }
+              continue;
+            }
+            const m = op as MapOp;
+            const reds = (m.reduce ?? []).map(() => ({ v: 0, e: 0, abs: 0, max: -Infinity, maxE: 0 }));
+            const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
+            const rowOf = (name: string): Tracked[] | undefined => (vecScope.get(name) === 'worker' ? worker.get(name)![j] : server.get(name));
+            for (let i = 0; i < d; i++) {
+              const locals = new Map<string, Tracked>();
+              const rw: Tracked[] = [];
+              if (random) {
+                philox4x32(i, t, op.scope === 'worker' ? j : 0, r, seed, (Purpose.compress + opIndex) >>> 0, words, 0);
+                for (let s = 0; s < 4; s++) {
+                  const u = (words[s] + 0.5) * 2.3283064365386963e-10;
+                  rw.push({ v: u, e: 2 * U * u, uncertain: false });
+                }
+              }
+              const env = (name: string): Tracked => {
+                if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
+                const l = locals.get(name) ?? (vecScope.has(name) ? rowOf(name)![i] : undefined) ?? params[name] ?? scalarOf(name);
+                if (l) return l;
+                throw new Error(`unresolved ${name}`);
+              };
+              for (const [target, src] of m.assign) {
+                const val = trackExpr(checked.parsed.get(src)!, env);
+                if (val.uncertain) unc[i] = 1;
+                if (vecScope.has(target)) rowOf(target)![i] = val;
+                else locals.set(target, val);
+              }
+              (m.reduce ?? []).forEach((rr, k) => {
+                const val = trackExpr(checked.parsed.get(rr.expr)!, env);
+                if (val.uncertain) uncR = 1;
+                const acc = reds[k];
+                if (rr.kind === 'sum') {
+                  acc.v += val.v;
+                  acc.e += val.e;
+                  acc.abs += Math.abs(val.v);
+                } else {
+                  acc.max = Math.max(acc.max, val.v);
+                  acc.maxE = Math.max(acc.maxE, val.e);
+                }
+              });
+            }
+            (m.reduce ?? []).forEach((rr, k) => {
+              const acc = reds[k];
+              const val: Tracked = rr.kind === 'sum' ? { ...rowSum(acc.v, acc.e, acc.abs), uncertain: uncR === 1 } : { v: acc.max, e: acc.maxE, uncertain: uncR === 1 };
+              if (scalScope.get(rr.into) === 'worker') wScal.get(rr.into)![j] = val;
+              else sScal.set(rr.into, val);
+            });
+          }
+          if (op.op === 'map') {
+            // syncs, then guard ratios, on the scalars this op reduced (DistributedRuntime.afterOp)
+            const reduced = new Set((op.reduce ?? []).map((rr) => rr.into));
+            for (const sy of dist.syncs ?? []) {
+              if (!reduced.has(sy.from)) continue;
+              let m = sScal.get(sy.into)!;
+              for (const v of wScal.get(sy.from)!) if (v.v > m.v) m = { v: v.v, e: Math.max(m.e, v.e), uncertain: m.uncertain || v.uncertain };
+              sScal.set(sy.into, m);
+            }
+            for (const g of dist.guards ?? []) {
+              if (!reduced.has(g.norm)) continue;
+              const bound = params[g.bound] ?? sScal.get(g.bound)!;
+              const norms = scalScope.get(g.norm) === 'worker' ? wScal.get(g.norm)! : [sScal.get(g.norm)!];
+              const use = boundUse[g.parameter];
+              for (const v of norms) {
+                if (!(bound.v > 0)) continue;
+                const ratio = v.v / bound.v;
+                const e = (v.e + ratio * bound.e) / Math.max(bound.v - bound.e, Number.MIN_VALUE) + 5 * U * ratio;
+                if (ratio > use.v[r]) use.v[r] = ratio;
+                use.e[r] = Math.max(use.e[r], e);
+              }
+            }
+            for (const [target] of op.assign) if (downVectors.has(target)) UT[r] += ternaryUncertain(server.get(target)!);
+          }
+        } else if (op.op === 'aggregate') {
+          const from = worker.get(op.from)!;
+          const to = server.get(op.to)!;
+          if (upVectors.has(op.from)) for (let j = 0; j < n; j++) UT[r] += ternaryUncertain(from[j]);
+          // sign messages hold -1, 0 or +1 on both engines (the engines check it): a term is exact
+          // unless a decision on its path was within rounding (then it may differ by up to 2), and
+          // float32 sums of such integers are exact
+          const signs = dist.communication?.up.some((m) => m.vector === op.from && m.encoding === 'sign') ?? false;
+          for (let i = 0; i < d; i++) {
+            let s: Tracked;
+            if (signs) {
+              s = { v: 0, e: 0, uncertain: false };
+              for (let j = 0; j < n; j++) s = { v: s.v + from[j][i].v, e: s.e + (from[j][i].uncertain ? 2 : 0), uncertain: s.uncertain || from[j][i].uncertain };
+            } else {
+              s = from[0][i];
+              for (let j = 1; j < n; j++) s = sumTracked(s, from[j][i]);
+            }
+            if (op.kind === 'mean') {
+              const v = s.v / n;
+              to[i] = { v, e: s.e / n + 5 * U * Math.abs(v), uncertain: s.uncertain };
+            } else {
+              const sure = s.e === 0 || Math.abs(s.v) > s.e;
+              to[i] = { v: Math.sign(s.v), e: sure ? 0 : 2, uncertain: s.uncertain || !sure };
+            }
+            if (to[i].uncertain) unc[i] = 1;
+          }
+          if (downVectors.has(op.to)) UT[r] += ternaryUncertain(to);
+        } else {
+          throw new Error(`simulateDistributedWithBounds: ${op.op} ops are not covered`);
+        }
+      });
+    }
+    const x = server.get('x')!;
+    for (let i = 0; i < d; i++) {
+      X[r * d + i] = x[i].v;
+      EX[r * d + i] = x[i].e;
+      UNC[r * d + i] = unc[i];
+    }
+    UNCR[r] = uncR;
+  }
+  return { x: X, ex: EX, uncertain: UNC, uncertainReplica: UNCR, metrics, uncertainTernary: UT, boundUse };
+}

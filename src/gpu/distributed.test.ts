@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import { distributedAlgorithms } from '../algorithms/distributed.ts';
+import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
+import { UserInputError } from '../core/errors.ts';
+import { runCpu } from '../engine/cpu.ts';
+import type { RunResult, RunSpec } from '../engine/types.ts';
+import { heterogeneousQuadraticFamily } from '../problems/heterogeneous-quadratic.ts';
+import type { Problem } from '../problems/types.ts';
+import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
+import { gpuSupport } from './codegen.ts';
+import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
+import { simulateDistributedWithBounds, U } from './f32-bounds.ts';
+import { gpuForTests } from './test-support.ts';
+
+const gpu = await gpuForTests();
+
+/** Deterministic pseudo-random numbers for fixtures (not the engines' stream). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** d coordinates, log-uniform curvatures in [0.1, 10], centers in [-1, 1], x0 in [-2, 2]. */
+function randomQuadratic(d: number, seed: number): Problem {
+  const rnd = lcg(seed);
+  const L = Array.from({ length: d }, () => 10 ** (2 * rnd() - 1));
+  const c = Array.from({ length: d }, () => 2 * rnd() - 1);
+  const x0 = Array.from({ length: d }, () => 4 * rnd() - 2);
+  return diagQuadratic(L, c, x0);
+}
+
+/**
+ * Hyperparameters: lr, beta = 0.3 (sim schedules keep their default T^-1/2), and G = 100, which
+ * bounds every ||v||_inf here: |diag (x - c^j)| <= 10 (4 + 4) (curvatures <= 10, |x|, |c^j| < 4 over
+ * three small steps) plus sigma |z| <= 0.5 x 6 for Gaussian samples (|z| > 6 has probability 2e-9).
+ */
+function hyperFor(def: AlgorithmDef): Record<string, number> {
+  const h: Record<string, number> = { lr: 0.02 };
+  if (def.hyper.some((s) => s.name === 'beta' && s.default === 0.5)) h.beta = 0.3;
+  if (def.hyper.some((s) => s.name === 'G')) h.G = 100;
+  return h;
+}
+
+const HOMOGENEOUS = { id: 'q', separable: true, heterogeneous: false };
+const distributed = distributedAlgorithms.filter((def) => gpuSupport(def, HOMOGENEOUS).plan === 'distributed');
+
+/**
+ * One differential check: the GPU run against runCpu with the bounds of
+ * simulateDistributedWithBounds (f32-bounds.ts). Every coordinate of x_T within its derived bound;
+ * coordinates where a sign decision (a worker's sign, S_R's comparison with its uniform, a vote) was
+ * within rounding of 0 are counted (their bound allows the flip) and must stay below 1%; metrics
+ * within their bounds; communication: bits and ternary counts equal to runCpu's unless a ternary
+ * format was within rounding (then within that count), bound use within its bound.
+ */
+async function checkAgainstCpu(spec: RunSpec): Promise<{ cpu: RunResult; gpu: RunResult; uncertain: number }> {
+  const cpu = runCpu(spec);
+  const g = await runWebGpu(spec, { gpu: gpu! });
+  expect(g.path).toBe('distributed');
+  const layout = planLayout(spec.problem.d, spec.replicas, gpu!.limits);
+  const sim = simulateDistributedWithBounds(spec, metricSumLevels(layout));
+  const N = cpu.finalX.length;
+  let violations = 0;
+  let uncertain = 0;
+  for (let i = 0; i < N; i++) {
+    expect(Math.abs(sim.x[i] - cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(cpu.finalX[i])));
+    const err = Math.abs(g.finalX[i] - cpu.finalX[i]);
+    if (!(err <= sim.ex[i])) violations++;
+    if (sim.uncertain[i]) uncertain++;
+  }
+  expect(violations).toBe(0);
+  expect(uncertain / N).toBeLessThan(0.01);
+  for (let r = 0; r < spec.replicas; r++) {
+    spec.checkpoints!.forEach((t, k) => {
+      const m = r * (spec.T + 1) + t;
+      expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
+      expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
+      // f - f*: float64 f and f* of runCpu each carry ~1e-16 relative rounding (1e-12 covers it)
+      expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
+    });
+  }
+  const cc = cpu.communication!;
+  const gc = g.communication!;
+  expect(gc.packed).toBe(true);
+  expect(gc.float32UpBitsPerWorkerStep).toBe(cc.float32UpBitsPerWorkerStep);
+  expect(gc.float32DownBitsPerWorkerStep).toBe(cc.float32DownBitsPerWorkerStep);
+  for (let r = 0; r < spec.replicas; r++) {
+    if (sim.uncertainTernary[r] === 0) {
+      expect(gc.upBits[r]).toBe(cc.upBits[r]);
+      expect(gc.downBits[r]).toBe(cc.downBits[r]);
+      expect(gc.upBitsPerWorkerStep[r]).toBe(cc.upBitsPerWorkerStep[r]);
+      expect(gc.downBitsPerWorkerStep[r]).toBe(cc.downBitsPerWorkerStep[r]);
+      expect(gc.ternaryMessages[r]).toBe(cc.ternaryMessages[r]);
+    } else {
+      expect(Math.abs(gc.ternaryMessages[r] - cc.ternaryMessages[r])).toBeLessThanOrEqual(sim.uncertainTernary[r]);
+    }
+    for (const [p, use] of Object.entries(cc.boundUse)) {
+      expect(Math.abs(gc.boundUse[p][r] - use[r])).toBeLessThanOrEqual(sim.boundUse[p].e[r]);
+      expect(Math.abs(sim.boundUse[p].v[r] - use[r])).toBeLessThanOrEqual(1e-12 * use[r]);
+    }
+  }
+  expect(Object.keys(gc.boundUse).sort()).toEqual(Object.keys(cc.boundUse).sort());
+  expect(Array.from(g.divergedAt)).toEqual(Array.from(cpu.divergedAt));
+  return { cpu, gpu: g, uncertain };
+}
+
+describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () => {
+  it('covers every distributed algorithm of the registry with worker-scope ops', () => {
+    expect(distributed.map((a) => a.id).sort()).toEqual(
+      [
+        'ef-signsgd-mv', 'mv-signsgd', 'mv-sto-signsgd-sim', 'mv-sto-signsgd-sim-runmax', 'mvsm-v1', 'mvsm-v1-runmax', 'mvsm-v2', 'mvsm-v2-runmax', 'signum-mv', 'sto-signsgd',
+        'sto-signsgd-runmax',
+      ].sort(),
+    );
+    // every registered algorithm with worker ops is among them
+    const withWorkerOps = algorithms.all().filter((a) => a.program.ops.some((o) => o.op === 'aggregate'));
+    for (const def of withWorkerOps) expect(gpuSupport(def, HOMOGENEOUS).supported).toBe(true);
+  });
+
+  // d = 37: two 32-coordinate words, the second partly padding; three steps from the same x0
+  const configs = [
+    { name: 'homogeneous, n = 1', problem: () => randomQuadratic(37, 1), workers: 1, R: 3 },
+    { name: 'homogeneous, n = 3', problem: () => randomQuadratic(37, 2), workers: 3, R: 2 },
+    { name: 'homogeneous, n = 32 (ties)', problem: () => randomQuadratic(37, 3), workers: 32, R: 2 },
+    { name: 'heterogeneous, n = 3', problem: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 3, heterogeneity: 1, seed: 4 }), workers: 3, R: 2 },
+    { name: 'heterogeneous, n = 32', problem: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 32, heterogeneity: 0.5, seed: 5 }), workers: 32, R: 1 },
+  ];
+  for (const cfg of configs) {
+    for (const def of distributed) {
+      it(`${def.id}, ${cfg.name}: x_3, metrics and bits within the derived float32 bounds of runCpu`, async () => {
+        const problem = cfg.problem();
+        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: cfg.workers, replicas: cfg.R, seed: 2025, checkpoints: [0, 1, 3] };
+        const { cpu, gpu: g, uncertain } = await checkAgainstCpu(spec);
+        // the run moved and sent real messages
+        expect(cpu.communication!.upBits[0]).toBeGreaterThan(0);
+        expect(g.finalX.some((v, i) => v !== problem.x0()[i % problem.d])).toBe(true);
+        if (uncertain > 0) console.info(`[gpu] ${def.id} ${cfg.name}: ${uncertain} coordinates within rounding of a sign decision`);
+      });
+    }
+  }
+
+  it('a vote over 1024 workers (d = 37) matches runCpu within the derived bounds', async () => {
+    for (const id of ['mv-signsgd', 'mvsm-v1']) {
+      const spec: RunSpec = { algorithm: algorithms.get(id), hyper: hyperFor(algorithms.get(id)), problem: randomQuadratic(37, 8), noise: { model: fixtureGaussian, sigma: 2 }, T: 3, workers: 1024, replicas: 2, seed: 3, checkpoints: [0, 3] };
+      await checkAgainstCpu(spec);
+    }
+  });
+
+  // Sums of +-1 (and 0) messages are exact integers in float32, and the scaled-sign rows add the
+  // same float32 values in the same worker order whether decoded from words or read as floats:
+  // the packed and unpacked paths must agree bit for bit, bits included.
+  for (const [id, workers] of [['mv-signsgd', 32], ['mvsm-v2', 3], ['ef-signsgd-mv', 3], ['sto-signsgd-runmax', 4]] as const) {
+    it(`${id}, n = ${workers}: packed words with the popcount vote and unpacked float rows give identical iterates`, async () => {
+      const def = algorithms.get(id);
+      const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem: randomQuadratic(37, 9), noise: { model: fixtureGaussian, sigma: 1 }, T: 6, workers, replicas: 2, seed: 21, checkpoints: [0, 6] };
+      const a = await runWebGpu(spec, { gpu: gpu! });
+      const b = await runWebGpu(spec, { gpu: gpu!, packed: false });
+      expect(a.communication!.packed).toBe(true);
+      expect(b.communication!.packed).toBe(false);
+      expect(Array.from(b.finalX)).toEqual(Array.from(a.finalX));
+      expect(Array.from(b.avgG1)).toEqual(Array.from(a.avgG1));
+      expect(Array.from(b.curve[1].fGap)).toEqual(Array.from(a.curve[1].fGap));
+      expect(Array.from(b.communication!.upBits)).toEqual(Array.from(a.communication!.upBits));
+      expect(Array.from(b.communication!.downBits)).toEqual(Array.from(a.communication!.downBits));
+      expect(Array.from(b.communication!.ternaryMessages)).toEqual(Array.from(a.communication!.ternaryMessages));
+      expect(a.finalX.some((v, i) => v !== spec.problem.x0()[i % 37])).toBe(true);
+    });
+  }
+
+  it('even n: tied votes are sent as ternary messages (2 bits a coordinate) and counted as runCpu does', async () => {
+    // no noise, two workers with opposite gradients on coordinate 1: every vote there ties
+    const problem = heterogeneousQuadraticFamily.create({ d: 3, workers: 2, center: 0, heterogeneity: 0, x0: 1 });
+    const def = algorithms.get('mv-signsgd');
+    const spec: RunSpec = { algorithm: def, hyper: { lr: 0.01 }, problem, noise: { model: fixtureGaussian, sigma: 0 }, T: 4, workers: 2, replicas: 1, seed: 1 };
+    // heterogeneity 0: both workers see the same gradient, so votes are unanimous (binary); with
+    // noise on one worker's sign only a tie is possible: use the CPU result as the reference
+    const cpu = runCpu(spec);
+    const g = await runWebGpu(spec, { gpu: gpu! });
+    expect(Array.from(g.communication!.upBits)).toEqual(Array.from(cpu.communication!.upBits));
+    expect(Array.from(g.communication!.downBits)).toEqual(Array.from(cpu.communication!.downBits));
+    expect(Array.from(g.communication!.ternaryMessages)).toEqual(Array.from(cpu.communication!.ternaryMessages));
+    // a real tie: mean gradient 0 on every coordinate (x0 = center) gives sign(0) = 0 messages
+    const tied: RunSpec = { ...spec, x0: new Float64Array(3) };
+    const cpuT = runCpu(tied);
+    const gT = await runWebGpu(tied, { gpu: gpu! });
+    expect(cpuT.communication!.ternaryMessages[0]).toBe(4 * 3); // 2 up + 1 down per step
+    expect(Array.from(gT.communication!.ternaryMessages)).toEqual(Array.from(cpuT.communication!.ternaryMessages));
+    expect(Array.from(gT.communication!.upBits)).toEqual(Array.from(cpuT.communication!.upBits));
+    expect(Array.from(gT.communication!.downBits)).toEqual(Array.from(cpuT.communication!.downBits));
+    expect(gT.communication!.upBitsPerWorkerStep[0]).toBe(64); // one word per plane, two planes
+  });
+
+  it('an S_G bound violation raises the CPU engine\'s UserInputError (same parameter, step, worker, replica)', async () => {
+    const def = algorithms.get('mvsm-v1');
+    const spec: RunSpec = { algorithm: def, hyper: { lr: 0.02, G: 2.5 }, problem: randomQuadratic(37, 10), noise: { model: fixtureGaussian, sigma: 0.5 }, T: 5, workers: 3, replicas: 2, seed: 4 };
+    let cpuErr: unknown;
+    try {
+      runCpu(spec);
+    } catch (e) {
+      cpuErr = e;
+    }
+    expect(cpuErr).toBeInstanceOf(UserInputError);
+    const gpuErr = await runWebGpu(spec, { gpu: gpu! }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(gpuErr).toBeInstanceOf(UserInputError);
+    const where = (e: unknown) => /^(mvsm-v1\.G: must bound .*)\(\|\|v\|\|_inf = [^>]+> G = [^ ]+ (at step t = \d+, worker \d+, replica \d+)/.exec((e as Error).message)?.slice(1);
+    const [cRule, cAt] = where(cpuErr)!;
+    const [gRule, gAt] = where(gpuErr)!;
+    expect(gRule).toBe(cRule);
+    expect(gAt).toBe(cAt);
+  });
+
+  // Chunks split replicas and coordinates (whole 64-coordinate units, so words never straddle a
+  // chunk): every float32 operation is the same, results must be identical.
+  it('mvsm-v2 and ef-signsgd-mv: splitting across bindings gives bit-identical results', async () => {
+    for (const id of ['mvsm-v2', 'ef-signsgd-mv']) {
+      const def = algorithms.get(id);
+      const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem: randomQuadratic(1100, 11), noise: { model: fixtureGaussian, sigma: 1 }, T: 4, workers: 3, replicas: 5, seed: 5, checkpoints: [0, 4] };
+      const a = await runWebGpu(spec, { gpu: gpu! });
+      const b = await runWebGpu(spec, { gpu: gpu!, maxBindingBytes: 64 * 1024 });
+      expect(Array.from(b.finalX)).toEqual(Array.from(a.finalX));
+      expect(Array.from(b.avgG1)).toEqual(Array.from(a.avgG1));
+      expect(Array.from(b.communication!.upBits)).toEqual(Array.from(a.communication!.upBits));
+      expect(Array.from(b.communication!.boundUse.G ?? [])).toEqual(Array.from(a.communication!.boundUse.G ?? []));
+    }
+  });
+
+  // Whole runs (T = 100, 32 replicas, n = 3 workers, Gaussian noise), as the single-node check in
+  // engine.test.ts: (a) same seed: the float32 deviation d_r = gpu_r - cpu_r has an upper 99.9%
+  // confidence bound |mean d| + 3.551 sd(d)/sqrt(R) below a tenth of the CPU replicas' spread plus
+  // 64 u of the mean; (b) independent seeds: replica means within 3.551 Welch standard errors
+  // (< 0.1% two-sided false alarms for df >= 40) widened by (a)'s bias bound. 2 metrics x 2
+  // comparisons: < 0.4% family-wise. Fixed seeds: the outcome is deterministic.
+  it('mvsm-v1: whole runs (T=100, 32 replicas, n=3) agree in distribution with runCpu', async () => {
+    const R = 32;
+    const def = algorithms.get('mvsm-v1');
+    const base = { algorithm: def, hyper: { lr: 0.01, G: 100 }, problem: randomQuadratic(37, 3), noise: { model: fixtureGaussian, sigma: 1 }, T: 100, workers: 3, replicas: R };
+    const other = runCpu({ ...base, seed: 11 });
+    const same = runCpu({ ...base, seed: 12 });
+    const g = await runWebGpu({ ...base, seed: 12 }, { gpu: gpu! });
+    for (const pick of [(x: RunResult) => x.avgG1, (x: RunResult) => x.curve[0].fGap]) {
+      const [a, c, b] = [pick(other), pick(same), pick(g)];
+      const dlt = b.map((v, r) => v - c[r]);
+      const bias = Math.abs(mean(dlt)) + (3.551 * Math.sqrt(variance(dlt))) / Math.sqrt(R);
+      expect(Number.isFinite(bias)).toBe(true);
+      expect(bias).toBeLessThanOrEqual(0.1 * Math.sqrt(variance(c)) + 64 * U * Math.abs(mean(c)));
+      const se = Math.sqrt(variance(a) / R + variance(b) / R);
+      expect(Math.abs(mean(a) - mean(b))).toBeLessThanOrEqual(3.551 * se + bias);
+    }
+    // bits: MVSM v1 with odd n never ties and S_G never outputs 0: one sign plane each way (32 ceil(d/32) bits)
+    expect(Array.from(g.communication!.upBits)).toEqual(Array.from(same.communication!.upBits));
+    expect(g.communication!.upBitsPerWorkerStep[0]).toBe(32 * Math.ceil(37 / 32));
+  });
+});
+
+function mean(a: Float64Array): number {
+  return a.reduce((s, v) => s + v, 0) / a.length;
+}
+function variance(a: Float64Array): number {
+  const m = mean(a);
+  return a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1);
+}
