@@ -12,6 +12,11 @@
  * and per-replica scalars are negligible. % copy = (bytes/coord x coordinate-steps/s) / copy
  * bandwidth.
  *
+ * Distributed rows (mv-signsgd, mvsm-v1, ef-signsgd-mv: the distributed plan, packed 1-bit messages
+ * and the popcount vote) at R x n x d = 8 x 32 x 2^16 and 2 x 1024 x 2^12: Gcoord-steps/s counts
+ * R n d worker coordinates per step; bytes/coord and % copy are not given for them (their
+ * kernels mix worker and server rows and packed words).
+ *
  * `--quick`: small shapes (for lavapipe, the CPU Vulkan driver). The adapter is printed first so
  * that software numbers are never mistaken for GPU numbers. `--json FILE` also writes the rows.
  * Nothing is asserted.
@@ -31,14 +36,17 @@ const jsonAt = args.indexOf('--json');
 const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : null;
 const shapes: [number, number][] = quick ? [[8, 1 << 14], [64, 1 << 10], [2, 1 << 12]] : [[64, 1 << 20], [1024, 1 << 14], [8, 1 << 16]];
 const targetMs = quick ? 300 : 1000;
+/** Distributed rows: [R, n, d]. */
+const distShapes: [number, number, number][] = quick ? [[2, 8, 1 << 10]] : [[8, 32, 1 << 16], [2, 1024, 1 << 12]];
+const distIds = ['mv-signsgd', 'mvsm-v1', 'ef-signsgd-mv'];
 
 interface Row {
   case: string;
   shape: string;
   msPerStep: number;
   gcoordPerS: number;
-  bytesPerCoord: number;
-  gbPerS: number;
+  bytesPerCoord: number | null;
+  gbPerS: number | null;
   pctCopy: number | null;
 }
 
@@ -90,17 +98,19 @@ function hyperFor(def: AlgorithmDef): Record<string, number> {
     if (s.name === 'lr') h.lr = 1e-3;
     else if (s.name === 'beta') h.beta = 0.1;
     else if (s.name === 'batch') h.batch = 1;
+    // S_G bound: |1 + z| <= 100 for every Gaussian draw of a benchmark (|z| < 10 with probability 1 - 1e-23)
+    else if (s.name === 'G') h.G = 100;
   }
   return h;
 }
 
 /** ms per step of one algorithm at R x d, with the bytes/coord count of its kernel. */
-async function stepTime(gpu: GpuContext, def: AlgorithmDef, R: number, d: number): Promise<{ ms: number; bytesPerCoord: number }> {
+async function stepTime(gpu: GpuContext, def: AlgorithmDef, R: number, d: number, workers = 1): Promise<{ ms: number; bytesPerCoord: number }> {
   const L = new Float64Array(d).fill(1);
   const c = new Float64Array(d);
   const problem = separableQuadratic(L, c, { x0: () => new Float64Array(d).fill(1) });
   const run = await WebGpuRun.create(
-    { algorithm: def, hyper: hyperFor(def), problem, noise: { model: new GaussianNoise(), sigma: 1 }, T: 10_000_000, workers: 1, replicas: R, seed: 1 },
+    { algorithm: def, hyper: hyperFor(def), problem, noise: { model: new GaussianNoise(), sigma: 1 }, T: 10_000_000, workers, replicas: R, seed: 1 },
     { gpu },
   );
   try {
@@ -145,7 +155,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const copy = await copyBandwidth(gpu);
   rows.push({ case: `copy ${copy.bytes >> 20} MiB (read+write)`, shape: '-', msPerStep: copy.ms, gcoordPerS: copy.bytes / 4 / (copy.ms / 1000) / 1e9, bytesPerCoord: 8, gbPerS: copy.bw / 1e9, pctCopy: 100 });
-  const defs = algorithms.all().filter((def) => gpuSupport(def, { id: 'separable-quadratic', separable: true, heterogeneous: false }).supported);
+  const shape = { id: 'separable-quadratic', separable: true, heterogeneous: false };
+  const defs = algorithms.all().filter((def) => gpuSupport(def, shape).supported && gpuSupport(def, shape).plan !== 'distributed');
   for (const [R, d] of shapes) {
     for (const def of defs) {
       const { ms, bytesPerCoord } = await stepTime(gpu, def, R, d);
@@ -155,8 +166,24 @@ async function main(): Promise<void> {
       process.stderr.write(`  done ${def.id} ${R} x ${d}\n`);
     }
   }
-  const header = ['case', 'R x d', 'ms/step', 'Gcoord-steps/s', 'bytes/coord', 'GB/s', '% copy'];
-  const table = rows.map((r) => [r.case, r.shape, fmt(r.msPerStep), fmt(r.gcoordPerS), fmt(r.bytesPerCoord), fmt(r.gbPerS), r.pctCopy === null ? '-' : `${r.pctCopy.toFixed(0)}%`]);
+  for (const [R, n, d] of distShapes) {
+    for (const id of distIds) {
+      const { ms } = await stepTime(gpu, algorithms.get(id), R, d, n);
+      const coordPerS = (R * n * d) / (ms / 1000);
+      rows.push({ case: `${id} (n = ${n})`, shape: `${R} x ${n} x 2^${Math.log2(d)}`, msPerStep: ms, gcoordPerS: coordPerS / 1e9, bytesPerCoord: null, gbPerS: null, pctCopy: null });
+      process.stderr.write(`  done ${id} ${R} x ${n} x ${d}\n`);
+    }
+  }
+  const header = ['case', 'R x [n x] d', 'ms/step', 'Gcoord-steps/s', 'bytes/coord', 'GB/s', '% copy'];
+  const table = rows.map((r) => [
+    r.case,
+    r.shape,
+    fmt(r.msPerStep),
+    fmt(r.gcoordPerS),
+    r.bytesPerCoord === null ? '-' : fmt(r.bytesPerCoord),
+    r.gbPerS === null ? '-' : fmt(r.gbPerS),
+    r.pctCopy === null ? '-' : `${r.pctCopy.toFixed(0)}%`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(line(header));
