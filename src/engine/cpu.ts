@@ -5,6 +5,7 @@ import { philox4x32 } from '../rng/philox.ts';
 import { compileMap, compileScalar, type CompiledMap, type CompiledScalar, type ScalarStore, type VecStore } from './compile-cpu.ts';
 import { evaluateHyper, resolveHyper } from './hyper.ts';
 import { compileFused, fusable } from './fused-cpu.ts';
+import { wasmNormals } from './wasm/normals.ts';
 import { DistributedRuntime } from './bits.ts';
 import type { IterateMetrics, RunResult, RunSpec } from './types.ts';
 
@@ -35,6 +36,12 @@ export function validateRunSpec(spec: RunSpec): void {
 export interface CpuOptions {
   /** Use the fused step where it applies (default true); false forces the general path. */
   readonly fused?: boolean;
+  /**
+   * In the fused step with Gaussian noise, draw the noise with the WebAssembly SIMD kernel
+   * (src/engine/wasm/normals.ts; default true, same numbers); false keeps the JavaScript loop. Falls
+   * back to JavaScript where WebAssembly SIMD is unavailable.
+   */
+  readonly wasm?: boolean;
   /**
    * Run only replicas [start, end) of the spec (worker threads split a cell this way). Streams are
    * keyed by the global replica index, so the union of the parts equals the whole run bit for bit.
@@ -140,8 +147,9 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const P: Record<string, number> = { T, d, n, t: 0, first: 1 };
   const sq = problem.separableQuadratic;
   const isGaussian = noise !== null && noise.model.samplesPerCall === 4 && noise.model.id === 'gaussian';
-  const fused =
-    options.fused !== false && sq !== undefined && n === 1 && fusable(checked) && !prog.output && !options.observe ? compileFused(checked, isGaussian) : null;
+  const canFuse = options.fused !== false && sq !== undefined && n === 1 && fusable(checked) && !prog.output && !options.observe;
+  const kernel = canFuse && isGaussian && (sigmaVec !== null || sigmaScalar !== 0) && options.wasm !== false ? wasmNormals() : null;
+  const fused = canFuse ? compileFused(checked, isGaussian, kernel) : null;
   // oracle ops re-use this step's draws: keep each worker's added noise (zeros without noise)
   const noiseKeep = prog.ops.some((o) => o.op === 'oracle') ? new Float64Array(n * d) : null;
   const oracleRow = noiseKeep ? new Float64Array(d) : null;
@@ -329,7 +337,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   }
   return {
     engine: 'cpu',
-    path: fused ? 'fused' : 'general',
+    path: fused ? (kernel ? 'fused-wasm' : 'fused') : 'general',
     checkpoints,
     curve,
     avgG1,

@@ -3,6 +3,7 @@ import { BUILTIN_PARAMS, type CheckedProgram, type MapOp } from '../algorithms/p
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
 import { boxMullerSource, LOG_POW2, QC, QS } from '../rng/streams.ts';
 import type { NoiseModel } from '../noise/types.ts';
+import type { WasmNormals } from './wasm/normals.ts';
 
 /**
  * The CPU engine's fast path, the same fusion the GPU kernels do: for programs whose ops are all
@@ -27,6 +28,12 @@ export type FusedStep = (
   model: NoiseModel | null,
   norms: Float64Array,
 ) => void;
+
+/** Coordinates per call of the WebAssembly noise kernel in the fused step (a multiple of 16). */
+export const WASM_CHUNK = 2048;
+
+// one function object per generated source: runs of the same program reuse its optimised code
+const flatCache = new Map<string, (...a: unknown[]) => void>();
 
 /** True when the fused path applies to this program. */
 export function fusable(checked: CheckedProgram): boolean {
@@ -69,8 +76,14 @@ export function philoxRoundKeys(k0: number, k1: number, out = new Int32Array(20)
   return out;
 }
 
-/** Compiles the fused step for a program's server maps. `gaussian` inlines Box-Muller. */
-export function compileFused(checked: CheckedProgram, gaussian: boolean): FusedStep {
+/**
+ * Compiles the fused step for a program's server maps. `gaussian` inlines Box-Muller. With `wasm`
+ * (Gaussian noise that is present: sigma not identically 0) the noise of each step comes from the
+ * WebAssembly kernel (src/engine/wasm/normals.ts: the same numbers, summed over the minibatch in the
+ * same order) and one flat JavaScript loop applies gradient, noise and update; otherwise the
+ * generated loop draws its own noise block by block.
+ */
+export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: WasmNormals | null = null): FusedStep {
   const maps = checked.program.ops as MapOp[];
   const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
   const vecs = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
@@ -120,6 +133,36 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean): FusedS
         ${body.join('\n        ')}
         ${stores.join(' ')}
       }`;
+  const pos = (c: number) => (c > 0 ? 1 : 0);
+  if (wasm && gaussian) {
+    const flatCoord = (sig: string) => `for (let j = 0; j < n; j++) {
+          const i = base + j;
+          ${loads.join(' ')}
+          const ge = diag[i] * (v_x - center[i]);
+          s1 += Math.abs(ge); s2 += ge * ge;
+          const v_g = ge + ${sig} * Z[j] * invB;
+          ${body.join('\n          ')}
+          ${stores.join(' ')}
+        }`;
+    // noise a chunk at a time (CHUNK coordinates: 16 KiB of float64, stays in L1) straight into the update
+    const flat = `
+    ${head.join('\n    ')}
+    const invB = 1 / batch;
+    let s1 = 0, s2 = 0;
+    for (let base = 0; base < d; base += ${WASM_CHUNK}) {
+      const n = Math.min(${WASM_CHUNK}, d - base);
+      W.fillInto(Z, seed >>> 0, purpose >>> 0, t >>> 0, replica >>> 0, batch, base, n);
+      if (sigmaVec === null) ${flatCoord('sigma')}
+      else ${flatCoord('sigmaVec[i]')}
+    }
+    norms[0] = s1; norms[1] = Math.sqrt(s2);`;
+    let fn = flatCache.get(flat);
+    if (!fn) {
+      fn = new Function('__pos', 'W', 'Z', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', flat) as (...a: unknown[]) => void;
+      flatCache.set(flat, fn);
+    }
+    return fn.bind(null, pos, wasm, new Float64Array(WASM_CHUNK)) as FusedStep;
+  }
   const noiseGen = gaussian
     ? `let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
           ${boxMullerSource()}
@@ -148,7 +191,6 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean): FusedS
       for (let k = 0; k < kmax; k++) ${perCoord}
     }
     norms[0] = s1; norms[1] = Math.sqrt(s2);`;
-  const pos = (c: number) => (c > 0 ? 1 : 0);
   const keyBuf = new Int32Array(20);
   const keys = (k0: number, k1: number) => philoxRoundKeys(k0, k1, keyBuf);
   return new Function('__pos', 'QS', 'QC', 'LP2', 'keys', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', src).bind(null, pos, QS, QC, LOG_POW2, keys) as FusedStep;

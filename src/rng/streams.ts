@@ -47,8 +47,10 @@ export function uniformOpen(word: number): number {
   return (word + 0.5) * TWO_POW_M32;
 }
 
-const SIN_TAYLOR = [1, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800, 1 / 6227020800, -1 / 1307674368000, 1 / 355687428096000];
-const COS_TAYLOR = [1, -1 / 2, 1 / 24, -1 / 720, 1 / 40320, -1 / 3628800, 1 / 479001600, -1 / 87178291200, 1 / 20922789888000, -1 / 6402373705728000];
+/** Taylor coefficients of sin(theta)/theta in theta^2 (to theta^16), used by {@link sinCos2PiSource}. */
+export const SIN_TAYLOR = [1, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800, 1 / 6227020800, -1 / 1307674368000, 1 / 355687428096000];
+/** Taylor coefficients of cos(theta) in theta^2 (to theta^18), used by {@link sinCos2PiSource}. */
+export const COS_TAYLOR = [1, -1 / 2, 1 / 24, -1 / 720, 1 / 40320, -1 / 3628800, 1 / 479001600, -1 / 87178291200, 1 / 20922789888000, -1 / 6402373705728000];
 const horner = (coef: number[], v: string) => coef.map(String).reduceRight((acc, c, i) => (i === coef.length - 1 ? c : `${c} + ${v} * (${acc})`));
 
 /**
