@@ -41,8 +41,11 @@ import { PHILOX_WGSL } from './philox.wgsl.ts';
  * and (fused plan) the frozen-coordinate count of the last step. Replicas whose divergence is
  * recorded are not updated any more.
  *
- * Worker-scope programs (majority vote, per-worker compressors) are not generated yet: see
- * {@link gpuSupport}.
+ * DISTRIBUTED (worker-scope programs: MV-SignSGD, Signum-MV, MVSM v1/v2, Sto-signSGD,
+ * MV-sto-signSGD-SIM, EF-SignSGD MV and the running-max variants): state replicas x workers x d,
+ * per-worker oracle, 1-bit packed messages with a popcount vote, S_R guards and running-max syncs on
+ * the device, the communication record; see generateDistributed below. What stays refused, and
+ * why, is listed by {@link gpuSupport}.
  */
 
 /** Words of the per-step record, in order; `p_<name>` hyperparameters follow. */
@@ -80,11 +83,14 @@ export interface ProblemShape {
 }
 
 /**
- * What keeps an algorithm / problem pair off the WebGPU engine: worker-scope ops and aggregates
- * (distributed programs: majority vote, per-worker compressors, their wire-bit accounting), S_R
- * bound guards and running-max syncs (enforced by the CPU engine's DistributedRuntime),
- * heterogeneous or non-separable problems (rotated quadratics, logistic regression: they need
- * separate gradient kernels). Everything else runs, fused when the program allows.
+ * What keeps an algorithm / problem pair off the WebGPU engine: non-separable problems (rotated
+ * quadratics, logistic regression: they need separate gradient kernels); heterogeneous problems
+ * without per-worker separable quadratics, or with a server-scope program (the mean of per-worker
+ * gradients is generated only for worker-scope programs); oracle ops or an output vector in a
+ * worker-scope program; literals outside float32's normal range (except, in worker-scope programs,
+ * the division guard max(a, c) with 0 < c < 2^-126: {@link f32GuardLiterals}). Everything else
+ * runs: fused when the program allows, general for other server-scope programs, distributed for
+ * worker-scope programs (aggregates, S_R guards and running-max syncs included).
  */
 export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport {
   const reasons: string[] = [];
@@ -101,8 +107,9 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   const bad = new Map<number, string[]>();
   // worker-scope programs get the float32 form of division guards (f32GuardLiterals); server-scope
   // programs with such guards (ALIAS, D-Adaptation, Prodigy, normalized SGD, MoMo) stay refused:
-  // their three-step differential tests against runCpu do not pass yet (bound violations in the
-  // D-estimates, fx/oracle paths the float32 simulation of f32-bounds.ts does not reproduce)
+  // with the rewrite, the three-step differential tests of D-Adaptation and Prodigy found
+  // coordinates outside the derived bound, and the float64 simulation of f32-bounds.ts does not
+  // reproduce runCpu for ALIAS (README.md)
   const widen = checked.workerOps ? f32GuardLiterals : (e: Expr) => e;
   for (const [src, e] of checked.parsed) for (const v of literals(widen(e))) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
   for (const [v, srcs] of bad) {

@@ -120,7 +120,8 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
 /**
  * The GPU engine: same semantics as runCpu (src/engine/cpu.ts) in float32 on a WebGPU device.
  *
- * Per step t < T, replica r: g_t = grad f(x_t) + sigma (.) (1/B) sum_b xi_{t,b} with xi from the
+ * Per step t < T, replica r (worker j for worker-scope programs: g^j_t = grad f_j(x_t) + noise on
+ * lane j): g_t = grad f(x_t) + sigma (.) (1/B) sum_b xi_{t,b} with xi from the
  * shared Philox stream (so a CPU and a GPU run of one seed see the same noise), then the
  * algorithm's map ops; metrics ||grad f(x_t)||_1, ||grad f(x_t)||_2 every step and f(x_t) - f* at
  * checkpoints, reduced on the device and read back once at the end: the same checkpoints,
@@ -141,10 +142,16 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * number of workers averaged into the server gradient. Map-only programs (sgd, sgd-momentum,
  * signsgd, minibatch-signsgd, signum, lion, ...) run as one fused kernel per step; programs with
  * row reductions, scalar ops, fx, rand, oracle ops or an output vector (ef-signsgd, adamw, dog,
- * ...) as a sequence of kernels per step. Not supported, with a UserInputError naming the reason:
- * worker-scope programs (majority vote and other distributed methods), S_R guards and syncs,
- * heterogeneous or non-separable problems, literals and hyperparameter values outside float32's
- * normal range (e.g. the guard max(s, 1e-300), whose literal rounds to 0 in float32).
+ * ...) as a sequence of kernels per step. Worker-scope programs (every distributed algorithm of
+ * src/algorithms/distributed.ts) run on the distributed plan, on homogeneous separable quadratics
+ * or heterogeneous ones (`separableQuadraticWorkers`): per-worker gradients and noise, sign
+ * messages packed 32 to a u32 word and counted with countOneBits (or, `packed: false`, the float
+ * rows summed), S_R guards (a violation raises runCpu's UserInputError, read back at the end) and
+ * running-max syncs on the device, and `communication` with runCpu's bits. Not supported, with a
+ * UserInputError naming the reason: non-separable problems, heterogeneous problems with
+ * server-scope programs, worker-scope oracle ops and output vectors, literals and hyperparameter
+ * values outside float32's normal range (e.g. the guard max(s, 1e-300) of ALIAS, whose literal
+ * rounds to 0 in float32; worker-scope programs get its float32 form, f32GuardLiterals).
  *
  * Errors: unsupported runs, a missing adapter, and runs needing more device memory than the
  * budget (or failing allocation) throw UserInputError before any kernel runs.
