@@ -1,6 +1,7 @@
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
 import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
 import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
+import type { Problem } from '../problems/types.ts';
 import type { BindingKind } from './compute.ts';
 import { Purpose } from '../rng/streams.ts';
 import { NOISE_PRELUDE_WGSL, type WgslNoise } from './noise.wgsl.ts';
@@ -80,6 +81,11 @@ export interface ProblemShape {
   readonly heterogeneous: boolean;
   /** Heterogeneous problems: whether every f_j is a separable quadratic (`separableQuadraticWorkers`). */
   readonly workerQuadratics?: boolean;
+}
+
+/** The {@link ProblemShape} of a problem (what gpuSupport needs to know about it). */
+export function problemShapeOf(problem: Pick<Problem, 'id' | 'workers' | 'separableQuadratic' | 'separableQuadraticWorkers'>): ProblemShape {
+  return { id: problem.id, separable: problem.separableQuadratic !== undefined, heterogeneous: problem.workers > 1, workerQuadratics: problem.separableQuadraticWorkers !== undefined };
 }
 
 /**

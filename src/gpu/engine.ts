@@ -14,6 +14,7 @@ import {
   generateStepKernel,
   gpuSupport,
   isFloat32Normal,
+  problemShapeOf,
   RECORD_HEADER,
   RECORD_STRIDE,
   REDUCE_THREADS,
@@ -244,7 +245,7 @@ export class WebGpuRun {
     const d = problem.d;
     const sqw = problem.separableQuadraticWorkers;
     const heterogeneous = problem.workers > 1;
-    const support = gpuSupport(def, { id: problem.id, separable: !!problem.separableQuadratic, heterogeneous, workerQuadratics: !!sqw });
+    const support = gpuSupport(def, problemShapeOf(problem));
     if (!support.supported) {
       throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
     }

@@ -4,6 +4,20 @@
  */
 export { runWebGpu, WebGpuRun, planLayout, metricSumLevels, type WebGpuRunOptions, type GpuLayout, type Chunk } from './engine.ts';
 export { requestGpu, releaseGpu, autoEngineChoice, describeGpuFailure, describeAdapter, deviceMemoryBytes, type GpuContext, type GpuAvailability, type AdapterDescription, type GpuLimits } from './device.ts';
-export { gpuSupport, generateStepKernel, generateReduceKernel, isFloat32Normal, type GpuSupport, type GpuPlan, type StepKernel } from './codegen.ts';
+export {
+  gpuSupport,
+  problemShapeOf,
+  f32GuardLiterals,
+  generateStepKernel,
+  generateReduceKernel,
+  isFloat32Normal,
+  type GpuSupport,
+  type GpuPlan,
+  type ProblemShape,
+  type StepKernel,
+  type StateBuffer,
+  type DistPlan,
+  type DistMessage,
+} from './codegen.ts';
 export { wgslNoiseFor, NOISE_PRELUDE_WGSL, WGSL_NOISE_IDS, type WgslNoise, type HasWgslNoise } from './noise.wgsl.ts';
 export { PHILOX_WGSL } from './philox.wgsl.ts';
