@@ -8,7 +8,7 @@ import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from '../problem
 import type { Problem } from '../problems/types.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
-import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
+import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
 import { simulateDistributedWithBounds, U } from './f32-bounds.ts';
 import { gpuForTests } from './test-support.ts';
 
@@ -210,12 +210,21 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
 
   // Chunks split replicas and coordinates (whole 64-coordinate units, so words never straddle a
   // chunk): every float32 operation is the same, results must be identical.
-  it('mvsm-v2 and ef-signsgd-mv: splitting across bindings gives bit-identical results', async () => {
-    for (const id of ['mvsm-v2', 'ef-signsgd-mv']) {
+  it('mvsm-v2 and ef-signsgd-mv: splitting across bindings (replica and coordinate chunks) gives bit-identical results', async () => {
+    // vec4 planes per replica row of the worker buffer: (g, v, m) x 3 workers = 9 for mvsm-v2,
+    // (g, e, p, delta) x 3 = 12 for ef-signsgd-mv; a binding of 256 quads x that many planes forces
+    // one replica per chunk and coordinate chunks of 256 quads (d = 1100: 275 quads, two chunks)
+    for (const [id, planes] of [['mvsm-v2', 9], ['ef-signsgd-mv', 12]] as const) {
       const def = algorithms.get(id);
       const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem: randomQuadratic(1100, 11), noise: { model: fixtureGaussian, sigma: 1 }, T: 4, workers: 3, replicas: 5, seed: 5, checkpoints: [0, 4] };
+      const maxBindingBytes = 256 * 16 * planes;
+      const split = planLayout(1100, 5, gpu!.limits, maxBindingBytes, planes, 3);
+      expect(split.chunks.length).toBe(10); // 5 replica chunks x 2 coordinate chunks
+      const probe = await WebGpuRun.create(spec, { gpu: gpu!, maxBindingBytes });
+      expect(probe.layout.chunks.length).toBe(10); // the engine plans the same split
+      probe.destroy();
       const a = await runWebGpu(spec, { gpu: gpu! });
-      const b = await runWebGpu(spec, { gpu: gpu!, maxBindingBytes: 64 * 1024 });
+      const b = await runWebGpu(spec, { gpu: gpu!, maxBindingBytes });
       expect(Array.from(b.finalX)).toEqual(Array.from(a.finalX));
       expect(Array.from(b.avgG1)).toEqual(Array.from(a.avgG1));
       expect(Array.from(b.communication!.upBits)).toEqual(Array.from(a.communication!.upBits));
