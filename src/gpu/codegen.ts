@@ -85,7 +85,9 @@ export interface ProblemShape {
 
 /** The {@link ProblemShape} of a problem (what gpuSupport needs to know about it). */
 export function problemShapeOf(problem: Pick<Problem, 'id' | 'workers' | 'separableQuadratic' | 'separableQuadraticWorkers'>): ProblemShape {
-  return { id: problem.id, separable: problem.separableQuadratic !== undefined, heterogeneous: problem.workers > 1, workerQuadratics: problem.separableQuadraticWorkers !== undefined };
+  const sqw = problem.separableQuadraticWorkers !== undefined;
+  // a one-worker heterogeneous quadratic is the separable quadratic of its only worker
+  return { id: problem.id, separable: problem.separableQuadratic !== undefined || (sqw && problem.workers === 1), heterogeneous: problem.workers > 1, workerQuadratics: sqw };
 }
 
 /**

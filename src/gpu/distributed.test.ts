@@ -124,6 +124,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     { name: 'homogeneous, n = 1', problem: () => randomQuadratic(37, 1), workers: 1, R: 3 },
     { name: 'homogeneous, n = 3', problem: () => randomQuadratic(37, 2), workers: 3, R: 2 },
     { name: 'homogeneous, n = 32 (ties)', problem: () => randomQuadratic(37, 3), workers: 32, R: 2 },
+    { name: 'heterogeneous family, n = 1 (one local objective)', problem: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 1, heterogeneity: 1, seed: 6 }), workers: 1, R: 2 },
     { name: 'heterogeneous, n = 3', problem: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 3, heterogeneity: 1, seed: 4 }), workers: 3, R: 2 },
     { name: 'heterogeneous, n = 32', problem: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 32, heterogeneity: 0.5, seed: 5 }), workers: 32, R: 1 },
   ];

@@ -261,8 +261,8 @@ export class WebGpuRun {
     }
     const device = gpu.device;
     // metrics: the exact gradient of f; for heterogeneous quadratics f = (1/n) sum_j f_j has
-    // gradient diag (.) (x - cbar), cbar the mean center
-    const sq = heterogeneous ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic!;
+    // gradient diag (.) (x - cbar), cbar the mean center (with one worker: its center)
+    const sq = heterogeneous || !problem.separableQuadratic ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic;
     const x0 = spec.x0 ?? problem.x0();
     const fStar = problem.constants.fStar ?? 0;
     const fOffset = problem.f(sq.center) - fStar;

@@ -402,7 +402,8 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
   const n = spec.workers;
   const d = problem.d;
   const sqw = problem.workers > 1 ? problem.separableQuadraticWorkers : undefined;
-  const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic;
+  const one = problem.separableQuadraticWorkers; // a one-worker heterogeneous quadratic: its worker's
+  const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic ?? (one ? { diag: one.diag, center: one.meanCenter } : undefined);
   if (!sq) throw new Error('simulateDistributedWithBounds needs a separable quadratic (or per-worker ones)');
   const prog = def.program;
   const checked = checkProgram(def.id, prog);
