@@ -200,8 +200,8 @@ export interface KernelBindings {
 export interface GeneralKernel {
   /**
    * `grid`: 2-D over (quads, replicas) per chunk; `worker-grid`: over (quads, replicas x workers) per
-   * chunk; `word-grid` / `worker-word-grid`: over (32-coordinate words, replicas [x workers]) per
-   * chunk, 64 words per workgroup; `replica-group` / `worker-group`: a workgroup of 64 per replica
+   * chunk; `word-grid` / `worker-word-grid`: a thread per (replica [x worker] row, 32-coordinate
+   * word) of a chunk, 64 threads per workgroup; `replica-group` / `worker-group`: a workgroup of 64 per replica
    * [per (replica, worker)]; `replica-thread` / `worker-thread`: a thread per replica [per (replica, worker)].
    */
   readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread';
@@ -1413,11 +1413,13 @@ const WORKER_GRID_PROLOGUE = (N: number) => `  let q = wid.x * WX + lid.x;
   let one = vec4<f32>(1.0);`;
 
 /** Word-grid prologue: x = 32-coordinate word of the chunk, y = row (replica, or (replica, worker)). */
-const WORD_PROLOGUE = (scope: Scope, N: number) => `  let wl = wid.x * 64u + lid.x;
-  let row = wid.y;
+const WORD_PROLOGUE = (scope: Scope, N: number) => `  let words = (ch.quads + 7u) / 8u;
+  let gi = (wid.y * 65535u + wid.x) * 64u + lid.x;
+  let row = gi / words;
+  let wl = gi % words;
   let rl = ${scope === 'worker' ? `row / ch.nw` : 'row'};
   let j = ${scope === 'worker' ? `row % ch.nw` : '0u'};
-  if (wl * 8u >= ch.quads || rl >= ch.rows) {
+  if (rl >= ch.rows) {
     return;
   }
   let r = ch.r0 + rl;

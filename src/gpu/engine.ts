@@ -103,9 +103,9 @@ export function planLayout(
     Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
     if (Qc <= 0) throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(32, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
   }
-  // distributed plan: the word grids run one workgroup row per (replica, worker) of a chunk
-  const rowCap = workers > 0 ? Math.floor(maxGroups / workers) : Infinity;
-  if (rowCap < 1) throw new UserInputError('workers', `must be at most ${maxGroups} on the webgpu engine (one dispatch row per worker)`, `got ${workers}`);
+  // distributed plan: the worker grids run replicas x workers rows of wy per workgroup
+  const rowCap = workers > 0 ? Math.floor((maxGroups * wy) / workers) : Infinity;
+  if (rowCap < 1) throw new UserInputError('workers', `must be at most ${maxGroups * wy} for d = ${d} on the webgpu engine (rows of the worker grid)`, `got ${workers}`);
   const Rc = Math.min(R, Math.max(1, Math.floor(maxBind / (Qc * 16 * rowFactor))), maxGroups * wy, rowCap);
   const chunks: Chunk[] = [];
   for (let r0 = 0; r0 < R; r0 += Rc) {
@@ -567,7 +567,10 @@ export class WebGpuRun {
               pass.setBindGroup(0, this.stepGroups[ci], [off]);
               if (per === 'grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
               else if (per === 'worker-grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil((c.rows * n) / layout.wy));
-              else pass.dispatchWorkgroups(Math.ceil(Math.ceil(c.quads / 8) / 64), per === 'word-grid' ? c.rows : c.rows * n);
+              else {
+                const groups = Math.ceil((Math.ceil(c.quads / 8) * (per === 'word-grid' ? c.rows : c.rows * n)) / 64);
+                pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
+              }
             });
           } else {
             pass.setBindGroup(0, this.stepGroups[0], [off]);
