@@ -81,7 +81,11 @@ async function checkAgainstCpu(spec: RunSpec): Promise<{ cpu: RunResult; gpu: Ru
       expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
     });
   }
-  const cc = cpu.communication!;
+  if (!cpu.communication) {
+    expect(g.communication).toBeUndefined();
+    return { cpu, gpu: g, uncertain };
+  }
+  const cc = cpu.communication;
   const gc = g.communication!;
   expect(gc.packed).toBe(true);
   expect(gc.float32UpBitsPerWorkerStep).toBe(cc.float32UpBitsPerWorkerStep);
@@ -140,6 +144,49 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
         if (uncertain > 0) console.info(`[gpu] ${def.id} ${cfg.name}: ${uncertain} coordinates within rounding of a sign decision`);
       });
     }
+  }
+
+  // A test-only worker program for what no registered algorithm uses: worker scalar ops, fx, rand
+  // in a worker map with a slot other than 0, a mean of float rows, and no declared communication
+  // (no messages, no bits: both engines sum the float rows and report nothing).
+  const workerScalarsFx: AlgorithmDef = {
+    id: 'test-worker-scalars-fx',
+    name: 'worker scalars, fx, float mean',
+    summary: 'test',
+    updateRule: '',
+    source: '',
+    distributed: true,
+    hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+    program: {
+      vectors: [
+        { name: 'u', scope: 'worker' },
+        { name: 'a', scope: 'server' },
+      ],
+      scalars: [
+        { name: 'gn', scope: 'worker', init: 0 },
+        { name: 'w', scope: 'worker', init: 1 },
+        { name: 's', scope: 'server', init: 0 },
+      ],
+      params: ['lr'],
+      ops: [
+        { op: 'map', scope: 'worker', assign: [], reduce: [{ into: 'gn', kind: 'sum', expr: 'abs(g)' }] },
+        { op: 'scalar', scope: 'worker', assign: [['w', '0.5 * w + 1 / (1 + gn / d)']] },
+        { op: 'map', scope: 'worker', assign: [['u', 'w * g + 0.01 * (rand(2) - 0.5)']] },
+        { op: 'aggregate', from: 'u', to: 'a', kind: 'mean' },
+        { op: 'scalar', scope: 'server', assign: [['s', 'lr / (1 + 0.01 * fx)']] },
+        { op: 'map', scope: 'server', assign: [['x', 'x - s * a']] },
+      ],
+    },
+  };
+  for (const [name, problem, workers] of [
+    ['homogeneous, n = 5', randomQuadratic(37, 12), 5],
+    ['heterogeneous, n = 4', heterogeneousQuadraticFamily.create({ d: 37, workers: 4, seed: 7 }), 4],
+  ] as const) {
+    it(`worker scalar ops, fx and a float mean (no declared messages), ${name}: within the derived bounds of runCpu`, async () => {
+      const spec: RunSpec = { algorithm: workerScalarsFx, hyper: { lr: 0.05 }, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers, replicas: 2, seed: 8, checkpoints: [0, 3] };
+      const { gpu: g } = await checkAgainstCpu(spec);
+      expect(g.communication).toBeUndefined();
+    });
   }
 
   it('a vote over 1024 workers (d = 37) matches runCpu within the derived bounds', async () => {
@@ -268,3 +315,23 @@ function variance(a: Float64Array): number {
   const m = mean(a);
   return a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1);
 }
+
+describe('planLayout for the distributed plan', () => {
+  const limits = { maxStorageBufferBindingSize: 2 ** 27, maxComputeWorkgroupsPerDimension: 65535 };
+  it('sizes chunks by the worker buffer (vectors x workers planes) and caps the worker-grid rows', () => {
+    // 3 worker vectors x 1024 workers, d = 4096: 1024 quads x 16 bytes x 3072 planes = 48 MiB a replica
+    const l = planLayout(4096, 8, limits, Infinity, 3 * 1024, 1024);
+    expect(l.chunks.every((c) => c.quads === 1024 && c.rows === 2)).toBe(true); // 2 x 48 MiB <= 128 MiB
+    expect(l.chunks.length).toBe(4);
+    // rows of the worker grid (replicas x workers) stay within 65535 workgroups of wy rows: with a
+    // 2 GiB binding, d = 4 (wy = 256) and 65535 workers the binding would allow 2048 replicas a
+    // chunk, the grid only 256
+    const small = planLayout(4, 1000, { ...limits, maxStorageBufferBindingSize: 2 ** 31 }, Infinity, 65535, 65535);
+    expect(small.wy).toBe(256);
+    expect(Math.max(...small.chunks.map((c) => c.rows))).toBe(256);
+    for (const c of small.chunks) expect(Math.ceil((c.rows * 65535) / small.wy)).toBeLessThanOrEqual(65535);
+  });
+  it('says when one replica\'s worker rows cannot fit a binding at all', () => {
+    expect(() => planLayout(10_000, 1, limits, Infinity, 3 * 65536, 65536)).toThrow(/workers: is too large for the webgpu engine at this binding size/);
+  });
+});

@@ -101,7 +101,16 @@ export function planLayout(
   if (!wholeRow) {
     const unit = Math.max(wx, 16);
     Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
-    if (Qc <= 0) throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(32, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
+    if (Qc <= 0) {
+      if (workers > 0 && 16 * rowFactor * unit > maxBind) {
+        throw new UserInputError(
+          'workers',
+          `is too large for the webgpu engine at this binding size: ${unit} coordinates of every worker vector of one replica (${fmtBytes(16 * rowFactor * unit)}) must fit one binding of ${fmtBytes(maxBind)}`,
+          `got ${workers}`,
+        );
+      }
+      throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(32, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
+    }
   }
   // distributed plan: the worker grids run replicas x workers rows of wy per workgroup
   const rowCap = workers > 0 ? Math.floor((maxGroups * wy) / workers) : Infinity;
