@@ -201,10 +201,11 @@ export interface GeneralKernel {
   /**
    * `grid`: 2-D over (quads, replicas) per chunk; `worker-grid`: over (quads, replicas x workers) per
    * chunk; `word-grid` / `worker-word-grid`: a thread per (replica [x worker] row, 32-coordinate
-   * word) of a chunk, 64 threads per workgroup; `replica-group` / `worker-group`: a workgroup of 64 per replica
+   * word) of a chunk, 64 threads per workgroup; `block-word-grid`: a thread per (replica, word,
+   * block of 32 workers); `replica-group` / `worker-group`: a workgroup of 64 per replica
    * [per (replica, worker)]; `replica-thread` / `worker-thread`: a thread per replica [per (replica, worker)].
    */
-  readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread';
+  readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'block-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread';
   readonly entry: string;
   /** Only when the step updates (t < T). */
   readonly onlyUpdate: boolean;
@@ -283,6 +284,8 @@ export interface DistPlan {
   readonly communication: boolean;
   /** Whether aggregates read the packed words (popcount vote) or the float rows. */
   readonly packed: boolean;
+  /** Whether a popcount vote needs the count region (R x 32 ceil(d/32) words after the step records). */
+  readonly voteCounts: boolean;
   /** Server and worker scalars (server region R x nServer, then worker region R x n x nWorker). */
   readonly serverScalars: readonly { readonly name: string; readonly init: number }[];
   readonly workerScalars: readonly { readonly name: string; readonly init: number }[];
@@ -306,7 +309,8 @@ const STATUS_STRUCT = `struct Status { s1: vec2<f32>, s2: vec2<f32>, tauG1: f32,
 // fc: f(c) (general plan: fx = fc + 1/2 sum diag (x - c)^2)
 // nw: workers (distributed plan; a uniform so that one pipeline serves every n), hetero: 1 when
 // every worker has its own center (heterogeneous quadratics)
-const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, pad1: u32, nw: u32, hetero: u32, pad2: u32, pad3: u32 }\n`;
+// slots: step records per reduce group (K; the distributed plan's vote counts follow them)
+const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, pad1: u32, nw: u32, hetero: u32, slots: u32, pad3: u32 }\n`;
 
 /** Shared WGSL helpers: finite/NaN tests on the bits, NaN-propagating max, rand words. */
 const HELPERS = `
@@ -1004,8 +1008,10 @@ export const DIST_ACC = { upTernary: 0, downTernary: 1, errorStep: 2, errorMask:
  *             pack  (worker word grid) 32 signs per u32 word, sign plane + nonzero plane, the
  *                   message's ternary flag (a 0 in a valid coordinate) and a validity flag (an entry
  *                   outside {-1, 0, +1}, or not 0 / +-scale for scaled-sign messages) set atomically;
- *             agg   (word grid) packed: 32 x 32 transposes of the workers' words and countOneBits,
- *                   sum = 2 popcount(sign & nz) - popcount(nz) (exact), or the scaled-sign rows decoded
+ *             vote  (a thread per replica, word and block of 32 workers) packed sign messages: the
+ *                   block's 32 x 32 bits transposed, countOneBits, 2 popcount(sign & nz) -
+ *                   popcount(nz) added atomically to integer counts per coordinate;
+ *             agg   (word grid) packed sign: the counts (exact integers), or the scaled-sign rows decoded
  *                   and summed in worker order; unpacked: the float rows summed in worker order
  *                   (identical values: sums of +-1 are exact integers in float32); then mean (sum / n)
  *                   or vote (sign(sum), ties 0), as src/engine/bits.ts;
@@ -1066,6 +1072,9 @@ function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKern
   let slot = 1; // reduction slots; slot 0: fx partials
   let traffic = 1 + 2; // grad reads x; wgrad reads x, stores g
   const rowsW = 'ch.nw';
+  // vote counts (i32 as u32) after the flags and the K step records: dm[COUNTS_BASE + (r W + w) 32 + i]
+  let voteCounts = false;
+  const COUNTS_BASE = `(${'${FLAG_ROWS}'} * ch.R + ch.slots * ch.R * ${DIST_SLOT_HEAD + DIST_SLOT_GUARD * (dist?.guards?.length ?? 0)}u)`;
 
   // ---- grad: metrics at x, fx partials
   sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
@@ -1184,30 +1193,51 @@ ${visible.filter((sc) => written.has(sc.name)).map((sc) => `  ${sc.at} = s_${sc.
       const toPlane = plane(op.to);
       let gather: string;
       if (usePacked && spec.encoding === 'sign') {
-        gather = `  var cnt: array<i32, 32>;
+        // a thread per (replica, word, block of 32 workers): transpose the block's 32 x 32 bits
+        // and add its per-coordinate counts (integers: the order of the additions is immaterial)
+        voteCounts = true;
+        sections.push(`@compute @workgroup_size(64, 1)
+fn vote${index}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let words = (ch.quads + 7u) / 8u;
+  let blocks = (ch.nw + 31u) / 32u;
+  let gi = (wid.y * 65535u + wid.x) * 64u + lid.x;
+  let b = gi % blocks;
+  let wl = (gi / blocks) % words;
+  let rl = gi / blocks / words;
+  if (rl >= ch.rows) {
+    return;
+  }
+  let r = ch.r0 + rl;
+  if (status[r].div >= 0) {
+    return;
+  }
+  let w = ch.q0 / 8u + wl;
+  let W = (ch.D + 31u) / 32u;
   var bs: array<u32, 32>;
   var bz: array<u32, 32>;
-  for (var j0 = 0u; j0 < ${rowsW}; j0 = j0 + 32u) {
-    for (var k = 0u; k < 32u; k = k + 1u) {
-      let jj = j0 + k;
-      if (jj < ${rowsW}) {
-        let base = (${m!.offsetExpr} * ch.R + r * ${rowsW} + jj) * 2u * W;
-        bs[k] = pk[base + w];
-        bz[k] = pk[base + W + w];
-      } else {
-        bs[k] = 0u;
-        bz[k] = 0u;
-      }
-    }
-    sc_transpose32(&bs);
-    sc_transpose32(&bz);
-    for (var i = 0u; i < 32u; i = i + 1u) {
-      let z = bz[i];
-      cnt[i] = cnt[i] + 2 * i32(countOneBits(bs[i] & z)) - i32(countOneBits(z));
+  for (var k = 0u; k < 32u; k = k + 1u) {
+    let jj = b * 32u + k;
+    if (jj < ch.nw) {
+      let base = (${m!.offsetExpr} * ch.R + r * ch.nw + jj) * 2u * W;
+      bs[k] = pk[base + w];
+      bz[k] = pk[base + W + w];
     }
   }
+  sc_transpose32(&bs);
+  sc_transpose32(&bz);
+  let cb = ${COUNTS_BASE} + (r * W + w) * 32u;
   for (var i = 0u; i < 32u; i = i + 1u) {
-    vals[i] = f32(cnt[i]);
+    let z = bz[i];
+    let c = 2 * i32(countOneBits(bs[i] & z)) - i32(countOneBits(z));
+    if (c != 0) {
+      atomicAdd(&dm[cb + i], bitcast<u32>(c));
+    }
+  }
+}`);
+        sequence.push({ dispatch: 'block-word-grid', entry: `vote${index}`, onlyUpdate: true });
+        gather = `  let cb = ${COUNTS_BASE} + (r * W + w) * 32u;
+  for (var i = 0u; i < 32u; i = i + 1u) {
+    vals[i] = f32(bitcast<i32>(atomicExchange(&dm[cb + i], 0u)));
   }`;
       } else if (usePacked) {
         gather = `  for (var j = 0u; j < ${rowsW}; j = j + 1u) {
@@ -1388,6 +1418,7 @@ ${sections.join('\n\n').replaceAll('${FLAG_ROWS}', FLX)}
       accWords: DA,
       communication: dist !== null,
       packed,
+      voteCounts,
       serverScalars,
       workerScalars,
     },

@@ -310,7 +310,7 @@ export class WebGpuRun {
       ? {
           wcen: heterogeneous ? n * layout.dq * 16 : 16,
           pk: Math.max(16, dist.messageRows * R * 2 * W * 4),
-          dm: Math.max(16, (dist.messageRows * R + K * R * dist.slotWords) * 4),
+          dm: Math.max(16, (dist.messageRows * R + K * R * dist.slotWords + (dist.voteCounts ? R * 32 * W : 0)) * 4),
           dacc: Math.max(16, R * dist.accWords * 4),
         }
       : null;
@@ -434,6 +434,7 @@ export class WebGpuRun {
           wf[10] = fOffset + fStar; // f(c)
           wu[12] = n;
           wu[13] = heterogeneous ? 1 : 0;
+          wu[14] = K;
           writeBuffer(gpu!, u, 0, new Uint8Array(w));
           return u;
         });
@@ -571,13 +572,14 @@ export class WebGpuRun {
           if (kern.onlyUpdate && t >= T) return;
           pass.setPipeline(this.stepPipelines[si]);
           const per = kern.dispatch;
-          if (per === 'grid' || per === 'worker-grid' || per === 'word-grid' || per === 'worker-word-grid') {
+          if (per === 'grid' || per === 'worker-grid' || per === 'word-grid' || per === 'worker-word-grid' || per === 'block-word-grid') {
             layout.chunks.forEach((c, ci) => {
               pass.setBindGroup(0, this.stepGroups[ci], [off]);
               if (per === 'grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil(c.rows / layout.wy));
               else if (per === 'worker-grid') pass.dispatchWorkgroups(Math.ceil(c.quads / layout.wx), Math.ceil((c.rows * n) / layout.wy));
               else {
-                const groups = Math.ceil((Math.ceil(c.quads / 8) * (per === 'word-grid' ? c.rows : c.rows * n)) / 64);
+                const rows = per === 'word-grid' ? c.rows : per === 'worker-word-grid' ? c.rows * n : c.rows * Math.ceil(n / 32);
+                const groups = Math.ceil((Math.ceil(c.quads / 8) * rows) / 64);
                 pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
               }
             });
