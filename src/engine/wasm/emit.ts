@@ -8,11 +8,15 @@
  * (`env.memory`) and exports every function by name.
  */
 
-/** Value types. */
+/** Value type i32 (binary encoding). */
 export const I32 = 0x7f;
+/** Value type i64. */
 export const I64 = 0x7e;
+/** Value type f64. */
 export const F64 = 0x7c;
+/** Value type v128 (SIMD). */
 export const V128 = 0x7b;
+/** A value type's encoding. */
 export type ValType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
@@ -80,6 +84,7 @@ export const SIMD = {
   'f64x2.max': 0xf5,
   'f64x2.convert_low_i32x4_u': 0xff,
 } as const;
+/** Name of a SIMD instruction in {@link SIMD}. */
 export type SimdOp = keyof typeof SIMD;
 
 /** Scalar opcodes used here. */
@@ -124,6 +129,7 @@ export const OP = {
   'f64.max': 0xa5,
   'f64.convert_i32_u': 0xb8,
 } as const;
+/** Name of a scalar instruction in {@link OP}. */
 export type ScalarOp = keyof typeof OP;
 
 /** Block type "no result". */
