@@ -861,8 +861,13 @@ export function generateReduceKernel(hyperNames: readonly string[], dist: Pick<D
   const merge = dist
     ? `            let o = ${dist.messageRows}u * run.R + (slot * run.R + r) * ${dist.slotWords}u;
             let a = r * ${dist.accWords}u;
-            dacc[a] = dacc[a] + dm[o];
-            dacc[a + 1u] = dacc[a + 1u] + dm[o + 1u];
+            for (var h = 0u; h < 2u; h = h + 1u) {
+              let lo = dacc[a + h] + dm[o + h];
+              if (lo < dm[o + h]) {
+                dacc[a + 4u + h] = dacc[a + 4u + h] + 1u;
+              }
+              dacc[a + h] = lo;
+            }
             if (dm[o + 2u] != 0u && dacc[a + 2u] == ${DIST_NONE}u) {
               dacc[a + 2u] = t;
               dacc[a + 3u] = dm[o + 2u];
@@ -986,15 +991,18 @@ ${merge}          }
 const DIST_SLOT_HEAD = 3;
 /** Per guard in the step record: violating worker (0xffffffff: none), ||v||_inf, bound, max ratio. */
 const DIST_SLOT_GUARD = 4;
-/** u32 words of one replica's accumulators: up ternary, down ternary, error step, error mask. */
-const DIST_ACC_HEAD = 4;
+/**
+ * u32 words of one replica's accumulators: up ternary, down ternary (low words), error step, error
+ * mask, then the high words of the two ternary counts (n T can pass 2^32).
+ */
+const DIST_ACC_HEAD = 6;
 /** Per guard in the accumulators: first violating step, worker, ||v||_inf, bound, max ratio. */
 const DIST_ACC_GUARD = 5;
 /** "None" in the u32 step/worker fields. */
 export const DIST_NONE = 0xffffffff;
 
 /** The layout of the distributed plan's accumulators (per replica, u32 words; f32 fields bitcast). */
-export const DIST_ACC = { upTernary: 0, downTernary: 1, errorStep: 2, errorMask: 3, guard: (k: number) => DIST_ACC_HEAD + DIST_ACC_GUARD * k } as const;
+export const DIST_ACC = { upTernary: 0, downTernary: 1, errorStep: 2, errorMask: 3, upTernaryHigh: 4, downTernaryHigh: 5, guard: (k: number) => DIST_ACC_HEAD + DIST_ACC_GUARD * k } as const;
 
 /**
  * Worker-scope programs. State: one buffer of server vectors (x first) and one of worker vectors

@@ -768,9 +768,11 @@ export class WebGpuRun {
     for (let r = 0; r < R; r++) {
       const a = r * A;
       const steps = divergedAt[r] >= 0 ? divergedAt[r] : spec.T;
-      upBits[r] = steps * upPerStep + acc[a + DIST_ACC.upTernary] * 32 * W;
-      downBits[r] = steps * downPerStep + acc[a + DIST_ACC.downTernary] * 32 * W * n;
-      ternary[r] = acc[a + DIST_ACC.upTernary] + acc[a + DIST_ACC.downTernary];
+      const upT = acc[a + DIST_ACC.upTernary] + 2 ** 32 * acc[a + DIST_ACC.upTernaryHigh];
+      const downT = acc[a + DIST_ACC.downTernary] + 2 ** 32 * acc[a + DIST_ACC.downTernaryHigh];
+      upBits[r] = steps * upPerStep + upT * 32 * W;
+      downBits[r] = steps * downPerStep + downT * 32 * W * n;
+      ternary[r] = upT + downT;
       perUp[r] = steps > 0 ? upBits[r] / (steps * n) : 0;
       perDown[r] = steps > 0 ? downBits[r] / (steps * n) : 0;
       dist.guards.forEach((g, k) => (boundUse[g.parameter][r] = f32[a + DIST_ACC.guard(k) + 4]));
