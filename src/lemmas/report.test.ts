@@ -41,7 +41,7 @@ describe('lemma reports', () => {
     expect(md).toContain('git abc123');
     expect(md).toContain('Every verdict is as expected.');
     expect(md).toContain('```json\n1\n```');
-    expect(md).toMatch(/```sh\nnpx signcheck lemmas --only norm-bound-half --seed \d+ --path [\d:]+\n```/);
+    expect(md).toMatch(/```sh\nnpx signcheck lemmas --only norm-bound-half --seed \d+ --path [\d:]+ --runs 30\n```/);
   });
 
   it('tex: booktabs longtable, escaped text, kept math, counterexample list', () => {
