@@ -54,7 +54,7 @@ async function engineFor(name: string, th: RateTheorem, profile: ProfileName): P
     .cells(profile)
     .map((c) => {
       const spec = specFromRecipe(c.recipe);
-      const sup = gpu.gpuSupport(spec.algorithm, { id: spec.problem.id, separable: spec.problem.separableQuadratic !== undefined, heterogeneous: spec.problem.workers > 1 });
+      const sup = gpu.gpuSupport(spec.algorithm, gpu.problemShapeOf(spec.problem));
       const noiseOk = !spec.noise || (gpu.WGSL_NOISE_IDS as readonly string[]).includes(spec.noise.model.id);
       return [...sup.reasons, ...(noiseOk ? [] : [`noise ${spec.noise!.model.id} has no WGSL transform yet`])];
     })

@@ -277,6 +277,21 @@ describe('compareToBaseline', () => {
     expect(compareToBaseline(base, empty, 0.02).changes.map((r) => r.kind)).toEqual(['new-series']);
   });
 
+  it('series carrying instance constants match when those differ only in the last bits, not beyond 10 digits', () => {
+    const withParam = (v: number): RateSummary => {
+      const s = clone(base);
+      const series = s.series[0] as { key: string; series: { params: Record<string, number> } };
+      series.series.params = { ...series.series.params, Delta: v };
+      series.key = `${series.key},Delta=${v}`;
+      return s;
+    };
+    const b = withParam(1.7751627378792842);
+    expect(compareToBaseline(withParam(1.775162737879283), b, 0.02)).toEqual({ regressions: [], changes: [] });
+    const moved = compareToBaseline(withParam(1.775163), b, 0.02);
+    expect(moved.regressions.map((r) => r.kind)).toEqual(['missing-series']);
+    expect(moved.changes.map((r) => r.kind)).toEqual(['new-series']);
+  });
+
   it('TIGHT -> PASS is a change, not a regression; so is an improvement', () => {
     const cur = clone(base);
     (cur.series[0].fit!.variables[0] as { verdict: string }).verdict = 'PASS';

@@ -532,8 +532,32 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
+/** Significant digits of numeric series parameters when series are matched against a baseline. */
+export const COMPARISON_DIGITS = 10;
+
 /**
- * Compares a summary with a baseline summary of the same theorem and metric. Regressions:
+ * The key under which a series is matched against the baseline: its stored key, except that numeric
+ * series parameters are rounded to {@link COMPARISON_DIGITS} significant digits. Some series carry
+ * constants measured on their random instance (e.g. Delta = f(x0) - f* and Linf of a rotated
+ * quadratic); a change in the last bits of the instance generator must not turn the same series into
+ * a "missing" one. Series that differ in the first 10 digits stay distinct.
+ */
+export function comparisonKey(s: Pick<SeriesSummary, 'series'>): string {
+  const { algorithm, problem, noise, engine, seed, params } = s.series;
+  const enc = encodeURIComponent;
+  const round = (v: ParamValue): ParamValue => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(COMPARISON_DIGITS)) : v);
+  return (
+    [algorithm, problem, noise, engine].map(enc).join('/') +
+    `/seed=${seed}/` +
+    Object.keys(params)
+      .map((p) => `${enc(p)}=${enc(JSON.stringify(round(params[p])))}`)
+      .join(',')
+  );
+}
+
+/**
+ * Compares a summary with a baseline summary of the same theorem and metric. Series are matched by
+ * {@link comparisonKey}. Regressions:
  * - a baseline series or fit missing from `current`;
  * - a verdict that worsened by {@link verdictRank} (FAIL < INCONCLUSIVE < PASS = TIGHT);
  * - an exponent outside its baseline CI by more than tol: slope < lo_base - tol or
@@ -549,10 +573,10 @@ export function compareToBaseline(current: RateSummary, baseline: RateSummary, t
   }
   const regressions: BaselineFinding[] = [];
   const changes: BaselineFinding[] = [];
-  const cur = new Map(current.series.map((s) => [s.key, s]));
-  const base = new Map(baseline.series.map((s) => [s.key, s]));
+  const cur = new Map(current.series.map((s) => [comparisonKey(s), s]));
+  const base = new Map(baseline.series.map((s) => [comparisonKey(s), s]));
   for (const b of baseline.series) {
-    const c = cur.get(b.key);
+    const c = cur.get(comparisonKey(b));
     if (!c) {
       regressions.push({ series: b.key, variable: null, kind: 'missing-series', message: 'series in the baseline is missing' });
       continue;
@@ -594,7 +618,7 @@ export function compareToBaseline(current: RateSummary, baseline: RateSummary, t
     }
   }
   for (const c of current.series) {
-    if (!base.has(c.key)) changes.push({ series: c.key, variable: null, kind: 'new-series', message: 'series not in the baseline' });
+    if (!base.has(comparisonKey(c))) changes.push({ series: c.key, variable: null, kind: 'new-series', message: 'series not in the baseline' });
   }
   return { regressions, changes };
 }
