@@ -17,11 +17,27 @@
  * R n d worker coordinates per step; bytes/coord and % copy are not given for them (their
  * kernels mix worker and server rows and packed words).
  *
+ * PyTorch peer rows (bench/torch_signum_peer.py: the same Signum step in eager mode and under
+ * torch.compile, float32, same shapes) are measured in the same invocation when python3 has torch
+ * and a CUDA device; otherwise the table says they were not run.
+ *
+ * Below the table: the end-to-end wall time of the `signum-separable` sweep (every cell of the
+ * profile, results written as in `signcheck rates`) on the WebGPU engine and on the CPU engine
+ * (one process), measured here one after the other. `--sweep-profile quick|full` (default: full,
+ * quick with --quick), `--no-sweep` skips it.
+ *
  * `--quick`: small shapes (for lavapipe, the CPU Vulkan driver). The adapter is printed first so
  * that software numbers are never mistaken for GPU numbers. `--json FILE` also writes the rows.
  * Nothing is asserted.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { theorems } from '../experiments/index.ts';
+import { cpuRun, runSweep, type EngineRun } from '../src/theorems/runner.ts';
+import { runWebGpu } from '../src/gpu/engine.ts';
 import { algorithms, type AlgorithmDef } from '../src/algorithms/index.ts';
 import { GaussianNoise } from '../src/noise/index.ts';
 import { separableQuadratic } from '../src/problems/separable-quadratic.ts';
@@ -39,6 +55,42 @@ const targetMs = quick ? 300 : 1000;
 /** Distributed rows: [R, n, d]. */
 const distShapes: [number, number, number][] = quick ? [[2, 8, 1 << 10]] : [[8, 32, 1 << 16], [2, 1024, 1 << 12]];
 const distIds = ['mv-signsgd', 'mvsm-v1', 'ef-signsgd-mv'];
+const noSweep = args.includes('--no-sweep');
+const sweepAt = args.indexOf('--sweep-profile');
+const sweepProfile = sweepAt >= 0 ? args[sweepAt + 1] : quick ? 'quick' : 'full';
+if (sweepProfile !== 'quick' && sweepProfile !== 'full') {
+  console.error(`bench:gpu: --sweep-profile must be quick or full (got "${sweepProfile}")`);
+  process.exit(2);
+}
+
+/** PyTorch peer (same step, eager and torch.compile) on the same shapes; [] when torch/CUDA is missing. */
+function torchPeer(): { rows: Row[]; note: string } {
+  const script = fileURLToPath(new URL('./torch_signum_peer.py', import.meta.url));
+  const r = spawnSync('python3', [script, ...shapes.flatMap(([R, d]) => [String(R), String(d)])], { encoding: 'utf8', timeout: 600_000 });
+  if (r.error || r.status !== 0) {
+    return { rows: [], note: r.status === 3 ? 'PyTorch peer not run: python3 has no torch or no CUDA device here' : `PyTorch peer failed: ${r.error?.message ?? r.stderr.trim().split('\n').pop()}` };
+  }
+  const rows: Row[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^torch (\S+) (\d+) x (\d+): ([\d.]+) ms\/step$/.exec(line.trim());
+    if (!m) continue;
+    const [R, d, ms] = [Number(m[2]), Number(m[3]), Number(m[4])];
+    rows.push({ case: `torch ${m[1]} (signum, peer)`, shape: `${R} x 2^${Math.log2(d)}`, msPerStep: ms, gcoordPerS: (R * d) / (ms / 1000) / 1e9, bytesPerCoord: null, gbPerS: null, pctCopy: null });
+  }
+  return { rows, note: 'PyTorch peer: bench/torch_signum_peer.py, same invocation' };
+}
+
+/** Wall time of the signum-separable sweep of a profile on one engine (results to a temporary directory). */
+async function sweepSeconds(engine: 'webgpu' | 'cpu', run: EngineRun, profile: 'quick' | 'full'): Promise<{ s: number; cells: number }> {
+  const dir = mkdtempSync(join(tmpdir(), `signcheck-bench-sweep-${engine}-`));
+  try {
+    const t0 = performance.now();
+    const r = await runSweep(theorems.get('signum-separable'), { profile, outDir: dir, engine, run, resume: false });
+    return { s: (performance.now() - t0) / 1000, cells: r.ran };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 interface Row {
   case: string;
@@ -174,6 +226,8 @@ async function main(): Promise<void> {
       process.stderr.write(`  done ${id} ${R} x ${n} x ${d}\n`);
     }
   }
+  const peer = quick ? { rows: [], note: 'PyTorch peer not run in --quick mode' } : torchPeer();
+  rows.push(...peer.rows);
   const header = ['case', 'R x [n x] d', 'ms/step', 'Gcoord-steps/s', 'bytes/coord', 'GB/s', '% copy'];
   const table = rows.map((r) => [
     r.case,
@@ -189,8 +243,17 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of table) console.log(line(row));
-  console.log(`\n(${gpu.info.name}; noise: Gaussian, Philox4x32-10 in-kernel; metrics reduced on the device every step)`);
-  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ adapter: gpu.info, limits: gpu.limits, quick, rows }, null, 2));
+  console.log(`\n(${gpu.info.name}; noise: Gaussian, Philox4x32-10 in-kernel; metrics reduced on the device every step; ${peer.note})`);
+  let sweep: { profile: string; webgpu: { s: number; cells: number }; cpu: { s: number; cells: number } } | null = null;
+  if (!noSweep) {
+    const g = await sweepSeconds('webgpu', (spec) => runWebGpu(spec), sweepProfile as 'quick' | 'full');
+    const c = await sweepSeconds('cpu', cpuRun, sweepProfile as 'quick' | 'full');
+    sweep = { profile: sweepProfile, webgpu: g, cpu: c };
+    console.log(`\nsignum-separable sweep (${sweepProfile} profile, ${g.cells} cells, end to end with results written):`);
+    console.log(`| engine | wall s |\n|:--|--:|\n| webgpu (${gpu.info.name}) | ${g.s.toFixed(1)} |\n| cpu (1 process, float64) | ${c.s.toFixed(1)} |`);
+    console.log(`speed-up ${(c.s / g.s).toFixed(2)}x`);
+  }
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ adapter: gpu.info, limits: gpu.limits, quick, rows, sweep }, null, 2));
 }
 
 try {

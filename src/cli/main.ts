@@ -161,6 +161,8 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
   } else if (o.check) {
     if (!fs.existsSync(o.baseline)) throw new UserInputError('--check', 'needs a baseline file (create it with --update-baseline)', o.baseline);
     const base = JSON.parse(fs.readFileSync(o.baseline, 'utf8')) as Record<string, RateSummary>;
+    let regressions = 0;
+    let changes = 0;
     for (const { th, summary } of summaries) {
       const b = base[th.id];
       if (!b) {
@@ -171,7 +173,10 @@ export async function ratesCommand(o: RatesOptions): Promise<{ ok: boolean; summ
       for (const r of cmp.regressions) out(`REGRESSION ${th.id} ${r.series}${r.variable ? ` ${r.variable}` : ''}: ${r.message}`);
       for (const c of cmp.changes) out(`change ${th.id} ${c.series}${c.variable ? ` ${c.variable}` : ''}: ${c.message}`);
       if (cmp.regressions.length) ok = false;
+      regressions += cmp.regressions.length;
+      changes += cmp.changes.length;
     }
+    if (!o.json && !o.quiet) out(`baseline check against ${o.baseline}: ${summaries.length} theorem(s), ${regressions} regression(s), ${changes} other change(s)`);
   }
   if (o.json) out(JSON.stringify({ ok, theorems: summaries.map(({ th, summary }) => ({ id: th.id, outcome: theoremOutcome(th, summary), summary })) }));
   return { ok, summaries };
