@@ -1,3 +1,4 @@
+import { gradientPassKind } from './gradients/index.ts';
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
 import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
 import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
@@ -81,18 +82,35 @@ export interface ProblemShape {
   readonly heterogeneous: boolean;
   /** Heterogeneous problems: whether every f_j is a separable quadratic (`separableQuadraticWorkers`). */
   readonly workerQuadratics?: boolean;
+  /**
+   * Problems without a separable quadratic: whether a standalone gradient pass exists
+   * (src/gpu/gradients: rotated-quadratic, logistic regression, sum-cosh, exp-sum, quartic-sum), and
+   * if not, why (from gradientPassKind).
+   */
+  readonly gradientPass?: boolean;
+  readonly gradientReason?: string;
 }
 
 /** The {@link ProblemShape} of a problem (what gpuSupport needs to know about it). */
-export function problemShapeOf(problem: Pick<Problem, 'id' | 'workers' | 'separableQuadratic' | 'separableQuadraticWorkers'>): ProblemShape {
+export function problemShapeOf(problem: Pick<Problem, 'id' | 'd' | 'workers' | 'constants' | 'separableQuadratic' | 'separableQuadraticWorkers' | 'separableCoefficients'>): ProblemShape {
   const sqw = problem.separableQuadraticWorkers !== undefined;
   // a one-worker heterogeneous quadratic is the separable quadratic of its only worker
-  return { id: problem.id, separable: problem.separableQuadratic !== undefined || (sqw && problem.workers === 1), heterogeneous: problem.workers > 1, workerQuadratics: sqw };
+  const separable = problem.separableQuadratic !== undefined || (sqw && problem.workers === 1);
+  const pass = separable ? null : gradientPassKind(problem);
+  return {
+    id: problem.id,
+    separable,
+    heterogeneous: problem.workers > 1,
+    workerQuadratics: sqw,
+    ...(pass ? { gradientPass: pass.kind !== null, ...(pass.kind === null ? { gradientReason: pass.reason } : {}) } : {}),
+  };
 }
 
 /**
- * What keeps an algorithm / problem pair off the WebGPU engine: non-separable problems (rotated
- * quadratics, logistic regression: they need separate gradient kernels); heterogeneous problems
+ * What keeps an algorithm / problem pair off the WebGPU engine: non-separable problems without a
+ * gradient pass (src/gpu/gradients), and, on problems with one, worker-scope programs (the
+ * distributed plan forms diag (x - c^j) in its kernels) and output vectors (a second pass at the
+ * output point is not generated); heterogeneous problems
  * without per-worker separable quadratics, or with a server-scope program (the mean of per-worker
  * gradients is generated only for worker-scope programs); oracle ops or an output vector in a
  * worker-scope program; literals outside float32's normal range (except, in worker-scope programs,
@@ -111,7 +129,11 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   if (problem.heterogeneous) {
     if (!checked.workerOps) reasons.push(`problem ${problem.id} is heterogeneous and ${def.id} is a server-scope program (the mean of per-worker gradients is generated only for worker-scope programs)`);
     else if (!problem.workerQuadratics) reasons.push(`problem ${problem.id} is heterogeneous without per-worker separable-quadratic gradients (separableQuadraticWorkers)`);
-  } else if (!problem.separable) reasons.push(`problem ${problem.id} has no separable-quadratic gradient (rotated quadratics, logistic regression and other non-separable gradients need separate gradient kernels)`);
+  } else if (!problem.separable) {
+    if (!problem.gradientPass) reasons.push(`problem ${problem.id} has no separable-quadratic gradient and no gradient pass (${problem.gradientReason ?? 'src/gpu/gradients covers rotated-quadratic, logistic regression, sum-cosh, exp-sum, quartic-sum'})`);
+    else if (checked.workerOps) reasons.push(`problem ${problem.id} needs a gradient pass and ${def.id} is a worker-scope program (the distributed plan computes each worker's gradient diag (x - c^j) inside its kernels; gradient passes are integrated in the single-node plans only)`);
+    else if (p.output !== undefined) reasons.push(`problem ${problem.id} needs a gradient pass and ${def.id} declares an output vector (${p.output}): metrics at a point other than x need a second pass with its own f partials, not generated yet`);
+  }
   const bad = new Map<number, string[]>();
   // worker-scope programs get the float32 form of division guards (f32GuardLiterals); server-scope
   // programs with such guards (ALIAS, D-Adaptation, Prodigy, normalized SGD, MoMo) stay refused:
@@ -180,6 +202,37 @@ export interface StepKernelConfig {
   readonly wy: number;
   /** Distributed plan: aggregate packed sign messages by popcount (default true) or the float rows. */
   readonly packed?: boolean;
+  /**
+   * Single-node plans on a problem with a gradient pass (src/gpu/gradients): the exact gradient is
+   * read from the state vector `gexact` that the pass writes before the step kernel, and f(x) from
+   * its `partials` (P) f partials per replica, which the pass writes into rpart after the reduction
+   * slots ({@link gradientFpartBase}).
+   */
+  readonly gradientPass?: { readonly partials: number } | null;
+}
+
+/** Name of the state vector the gradient pass writes (the exact gradient; not a program name). */
+export const GRADIENT_VECTOR = 'gexact';
+
+/**
+ * Float index in rpart where a gradient pass's f partials (R x P) start: after the reduction slots
+ * (at least one), rounded up to 64 floats (the 256-byte storage offset alignment).
+ */
+export function gradientFpartBase(reductionSlots: number, R: number, nwg: number): number {
+  return Math.ceil((Math.max(1, reductionSlots) * R * nwg) / 64) * 64;
+}
+
+/** WGSL: sc_fsum(r, k0) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r. */
+function fsumFunction(slots: number, P: number): string {
+  return `fn sc_fsum(r: u32, k0: u32) -> f32 {
+  let base = ((${Math.max(1, slots)}u * ch.R * ch.nwg + 63u) / 64u) * 64u + r * ${P}u;
+  var s = 0.0;
+  for (var k = k0; k < ${P}u; k = k + ch.nwg) {
+    s = s + rpart[base + k];
+  }
+  return s;
+}
+`;
 }
 
 /** Bindings of the step kernels (vectors follow from `firstVector` in the order of `vectors`). */
@@ -205,8 +258,11 @@ export interface GeneralKernel {
    * block of 32 workers); `replica-group` / `worker-group`: a workgroup of 64 per replica
    * [per (replica, worker)]; `replica-thread` / `worker-thread`: a thread per replica [per (replica, worker)].
    */
-  readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'block-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread';
+  readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'block-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread' | 'gradient';
+  /** WGSL entry point ('' for `gradient`: the engine dispatches the gradient pass's own kernels). */
   readonly entry: string;
+  /** `gradient`: the vector the pass reads as x (it writes {@link GRADIENT_VECTOR}). */
+  readonly at?: string;
   /** Only when the step updates (t < T). */
   readonly onlyUpdate: boolean;
 }
@@ -531,7 +587,7 @@ ${recordStruct(cfg.hyperNames)}${STATUS_STRUCT}${CHUNK_STRUCT}struct Prob { diag
 @group(0) @binding(3) var<storage, read_write> partials: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read> prob: array<Prob>;
 @group(0) @binding(5) var<storage, read> sigv: array<vec4<f32>>; // per-coordinate sigma (a 16-byte dummy for scalar sigma)
-${general ? '@group(0) @binding(6) var<storage, read_write> scal: array<f32>;\n@group(0) @binding(7) var<storage, read_write> rpart: array<f32>;' : ''}
+${general ? '@group(0) @binding(6) var<storage, read_write> scal: array<f32>;\n' : ''}${general || cfg.gradientPass ? '@group(0) @binding(7) var<storage, read_write> rpart: array<f32>;' : ''}
 ${vecBindings.join('\n')}
 
 const WX: u32 = ${cfg.wx}u;
@@ -603,7 +659,8 @@ function generateFused(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   const prog = def.program;
   const scalarInit = new Map(prog.scalars.map((s) => [s.name, s.init]));
   const hyper = new Set(cfg.hyperNames);
-  const vectors = ['x', ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
+  const gp = cfg.gradientPass ?? null;
+  const vectors = ['x', ...(gp ? [GRADIENT_VECTOR] : []), ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
   const maps = prog.ops.map((op, index) => ({ op: op as MapOp, index }));
   const body = emitMaps(maps, info, hyper, (v) => {
     if (scalarInit.has(v)) return wgslFloat(scalarInit.get(v)!);
@@ -611,7 +668,7 @@ function generateFused(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   }, () => {
     throw new Error('no reductions in the fused plan');
   });
-  const loads = vectors.filter((v) => v !== 'x').map((v) => `      var v_${v} = vec_${v}[idx];`);
+  const loads = vectors.filter((v) => v !== 'x' && v !== GRADIENT_VECTOR).map((v) => `      var v_${v} = vec_${v}[idx];`);
   const written = vectors.filter((v) => info.written.has(v));
   const stores = written.map((v) => `      vec_${v}[idx] = v_${v};`);
   const wgsl = `// signcheck fused step kernel: ${def.id} (${def.name}); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, n = ${cfg.workers}
@@ -620,14 +677,25 @@ ${GRID_SIGNATURE('step', wx, wy)}
 ${GRID_PROLOGUE}
   var acc = vec4<f32>(0.0);
   if (inRange) {
-    let pr = prob[q];
+${
+  gp
+    ? `    var v_x = vec_x[idx];
+    let x_old = v_x;
+    let ge = vec_${GRADIENT_VECTOR}[idx];
+    acc.x = dot(select(zero, abs(ge), valid), one);
+    acc.y = dot(select(zero, ge * ge, valid), one);
+    if (lid.x == 0u) {
+      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x);
+    }`
+    : `    let pr = prob[q];
     var v_x = vec_x[idx];
     let x_old = v_x;
     let dx = v_x - pr.center;
     let ge = pr.diag * dx;
     acc.x = dot(select(zero, abs(ge), valid), one);
     acc.y = dot(select(zero, ge * ge, valid), one);
-    acc.z = dot(select(zero, ge * dx, valid), one);
+    acc.z = dot(select(zero, ge * dx, valid), one);`
+}
     if (rec.update != 0u && status[r].div < 0) {
       var v_g = noisy(ge, q, qg, r);
 ${loads.join('\n')}
@@ -640,18 +708,18 @@ ${stores.join('\n')}
   }
 ${metricTree(null)}
 }
-`;
+${gp ? fsumFunction(0, gp.partials) : ''}`;
   return {
     plan: 'fused',
     wgsl,
     vectors,
     written,
     bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, scalars: null, reductionPartials: null, firstVector: 8 },
-    sequence: [{ dispatch: 'grid', entry: 'step', onlyUpdate: false }],
+    sequence: [...(gp ? [{ dispatch: 'gradient' as const, entry: '', at: 'x', onlyUpdate: false }] : []), { dispatch: 'grid', entry: 'step', onlyUpdate: false }],
     scalars: [],
     reductionSlots: 0,
     output: 'x',
-    traffic: { vectorAccesses: vectors.length + written.length, probReads: 1 },
+    traffic: { vectorAccesses: vectors.length + written.length, probReads: gp ? 0 : 1 },
     stateBuffers: vectors.map((v) => ({ label: v, vectors: [v], rowsPerReplica: 1 })),
     extraBindings: vectors.map(() => 'storage' as const),
     dist: null,
@@ -663,7 +731,9 @@ function generateGeneral(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   const prog = def.program;
   const hyper = new Set(cfg.hyperNames);
   const out = prog.output ?? 'x';
-  const vectors = ['x', 'g', ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
+  const gp = cfg.gradientPass ?? null;
+  if (gp && out !== 'x') throw new Error(`${def.id}: output vectors are not generated with a gradient pass`);
+  const vectors = ['x', 'g', ...(gp ? [GRADIENT_VECTOR] : []), ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
   const scalars = [...prog.scalars.map((s) => ({ name: s.name, init: s.init })), { name: 'fx', init: 0 }];
   const NS = scalars.length;
   const sIndex = new Map(scalars.map((s, i) => [s.name, i]));
@@ -676,7 +746,28 @@ function generateGeneral(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   let probReads = 1;
 
   // grad: metrics at the output point, fx partials at x, g stored
-  sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+  if (gp) {
+    probReads = 0;
+    traffic += 1;
+    sequence.push({ dispatch: 'gradient', entry: '', at: 'x', onlyUpdate: false });
+    sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+${GRID_PROLOGUE}
+  var acc = vec4<f32>(0.0);
+  if (inRange) {
+    let ge = vec_${GRADIENT_VECTOR}[idx];
+    acc.x = dot(select(zero, abs(ge), valid), one);
+    acc.y = dot(select(zero, ge * ge, valid), one);
+    if (lid.x == 0u) {
+      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x);
+      acc.w = acc.z;
+    }
+    if (rec.update != 0u && status[r].div < 0) {
+      vec_g[idx] = noisy(ge, q, qg, r);
+    }
+  }
+${metricTree(readsFx ? 'rpart[(0u * ch.R + r) * ch.nwg + ch.wgx0 + wid.x] = red[li].w;' : null)}
+}`);
+  } else sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
 ${GRID_PROLOGUE}
   var acc = vec4<f32>(0.0);
   if (inRange) {
@@ -754,6 +845,19 @@ ${reds.map((r, k) => scalarTree(`red_${index}_${k}`, r.kind, slots[k])).join('\n
     } else if (op.op === 'oracle') {
       const o = op as OracleOp;
       traffic += 2;
+      if (gp) {
+        // the pass at the oracle's point overwrites gexact (read by grad only, earlier in the step)
+        traffic += 1;
+        sequence.push({ dispatch: 'gradient', entry: '', at: o.at, onlyUpdate: true });
+        sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
+${GRID_PROLOGUE}
+  if (inRange && status[r].div < 0) {
+    vec_${o.into}[idx] = noisy(vec_${GRADIENT_VECTOR}[idx], q, qg, r);
+  }
+}`);
+        sequence.push({ dispatch: 'grid', entry, onlyUpdate: true });
+        return;
+      }
       probReads += 1;
       sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
 ${GRID_PROLOGUE}
@@ -773,7 +877,7 @@ ${GRID_PROLOGUE}
 ${moduleHeader(cfg, vectors, true)}
 var<workgroup> redr: array<f32, ${REDUCE_THREADS}>;
 ${sections.join('\n\n')}
-`;
+${gp ? fsumFunction(slot, gp.partials) : ''}`;
   const written = vectors.filter((v) => v === 'g' || info.written.has(v));
   return {
     plan: 'general',

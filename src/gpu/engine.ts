@@ -13,6 +13,8 @@ import {
   generateReduceKernel,
   generateStepKernel,
   gpuSupport,
+  GRADIENT_VECTOR,
+  gradientFpartBase,
   isFloat32Normal,
   problemShapeOf,
   RECORD_HEADER,
@@ -26,6 +28,7 @@ import {
 import { computePipeline, GpuOutOfMemory, readBuffer, storageBuffer, withErrorScopes, writeBuffer, type BindingKind } from './compute.ts';
 import { BufferUsage, deviceMemoryBytes, requestGpu, type GpuContext, type GpuLimits } from './device.ts';
 import { wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
+import { gradientKernelFor, type GradientKernel } from './gradients/index.ts';
 
 /** Knobs of {@link runWebGpu}; all optional. */
 export interface WebGpuRunOptions {
@@ -89,18 +92,21 @@ export function planLayout(
   rowFactor = 1,
   /** Distributed plan: rows per replica of the worker grids (n); 0 for the other plans. */
   workers = 0,
+  /** Bytes per quad of the largest per-quad problem binding (32: diag and center; a gradient pass's data may need more). */
+  probBytesPerQuad = 32,
 ): GpuLayout {
   const dq = Math.ceil(d / 4);
   const maxBind = Math.floor(Math.min(limits.maxStorageBufferBindingSize, maxBindingBytes) / 256) * 256;
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
-  // the shared problem buffer holds 32 bytes per quad (diag, center)
-  const wholeRow = dq * 32 <= maxBind && dq * 16 * rowFactor <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
+  // the shared problem buffer holds 32 bytes per quad (diag, center), a gradient pass's per-quad data probBytesPerQuad
+  const pq = Math.max(32, probBytesPerQuad);
+  const wholeRow = dq * pq <= maxBind && dq * 16 * rowFactor <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
   const wx = wholeRow ? Math.min(STEP_THREADS, nextPow2(dq)) : STEP_THREADS;
   const wy = STEP_THREADS / wx;
   let Qc = dq;
   if (!wholeRow) {
     const unit = Math.max(wx, 16);
-    Qc = Math.min(Math.floor(maxBind / 32 / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
+    Qc = Math.min(Math.floor(maxBind / pq / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
     if (Qc <= 0) {
       if (workers > 0 && 16 * rowFactor * unit > maxBind) {
         throw new UserInputError(
@@ -109,7 +115,7 @@ export function planLayout(
           `got ${workers}`,
         );
       }
-      throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(32, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
+      throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(pq, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
     }
   }
   // distributed plan: the worker grids run replicas x workers rows of wy per workgroup
@@ -157,8 +163,13 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * or heterogeneous ones (`separableQuadraticWorkers`): per-worker gradients and noise, sign
  * messages packed 32 to a u32 word and counted with countOneBits (or, `packed: false`, the float
  * rows summed), S_R guards (a violation raises runCpu's UserInputError, read back at the end) and
- * running-max syncs on the device, and `communication` with runCpu's bits. Not supported, with a
- * UserInputError naming the reason: non-separable problems, heterogeneous problems with
+ * running-max syncs on the device, and `communication` with runCpu's bits. Problems without a
+ * separable quadratic that have a gradient pass (src/gpu/gradients: rotated-quadratic, logistic
+ * regression, sum-cosh, exp-sum, quartic-sum) run the fused and general plans with the pass
+ * dispatched before the step kernel (and again at an oracle op's point): the exact gradient from
+ * `gexact`, f from the pass's partials. Not supported, with a UserInputError naming the reason:
+ * other non-separable problems, worker-scope programs or output vectors on problems with a
+ * gradient pass, heterogeneous problems with
  * server-scope programs, worker-scope oracle ops and output vectors, literals and hyperparameter
  * values outside float32's normal range (e.g. the guard max(s, 1e-300) of ALIAS, whose literal
  * rounds to 0 in float32; worker-scope programs get its float32 form, f32GuardLiterals).
@@ -193,6 +204,15 @@ interface Buffers {
   xPrev: GPUBuffer[] | null;
   /** Distributed plan: per-worker centers, packed messages, message flags and step records, accumulators. */
   dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer } | null;
+  /** Gradient pass: its data buffers (by binding name) and per-chunk scratch. */
+  grad: { data: Map<string, GPUBuffer>; scratch: (GPUBuffer | null)[] } | null;
+}
+
+/** A run's gradient pass (src/gpu/gradients): kernel, one pipeline per pass, bind groups per `at` vector and chunk. */
+interface GradientPassState {
+  readonly kernel: GradientKernel;
+  readonly pipelines: GPUComputePipeline[];
+  readonly groups: Map<string, GPUBindGroup[]>;
 }
 
 /** Where a vector lives: its state buffer and plane (offset = plane x rows x rowsPerReplica x quads x 16 bytes). */
@@ -234,11 +254,12 @@ export class WebGpuRun {
     private readonly bufs: Buffers,
     private readonly allBuffers: GPUBuffer[],
     /** One pipeline per entry of kernel.sequence. */
-    private readonly stepPipelines: GPUComputePipeline[],
+    private readonly stepPipelines: (GPUComputePipeline | null)[],
     private readonly reducePipeline: GPUComputePipeline,
     private readonly stepGroups: GPUBindGroup[],
     private readonly reduceGroup: GPUBindGroup,
     started: number,
+    private readonly gradPass: GradientPassState | null = null,
   ) {
     this.started = started;
     this.recBytes = new ArrayBuffer((stepsPerSubmission + 1) * RECORD_STRIDE);
@@ -271,20 +292,40 @@ export class WebGpuRun {
     const device = gpu.device;
     // metrics: the exact gradient of f; for heterogeneous quadratics f = (1/n) sum_j f_j has
     // gradient diag (.) (x - cbar), cbar the mean center (with one worker: its center)
-    const sq = heterogeneous || !problem.separableQuadratic ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic;
+    // problems without a separable quadratic run a gradient pass (src/gpu/gradients) before the step kernel
+    const usePass = !heterogeneous && !problem.separableQuadratic && !sqw;
+    const zeros = new Float64Array(d);
+    const sq = usePass ? { diag: zeros, center: zeros } : heterogeneous || !problem.separableQuadratic ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic;
     const x0 = spec.x0 ?? problem.x0();
     const fStar = problem.constants.fStar ?? 0;
-    const fOffset = problem.f(sq.center) - fStar;
-    checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
+    if (!usePass) checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
 
     // ---- layout, sizes, memory budget
     const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
     const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false };
-    const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1 });
+    const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1, gradientPass: usePass ? { partials: 1 } : null });
     const distributed = shape.plan === 'distributed';
     const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : 1;
-    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0);
-    const kernel: StepKernel = generateStepKernel({ ...kcfg, wx: layout.wx, wy: layout.wy });
+    // a gradient pass's per-quad data (bytes per quad do not depend on the workgroup shape) bounds the coordinate chunks too
+    const probe = usePass ? gradientKernelFor(problem) : null;
+    if (probe && !probe.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${probe.reason}`, 'use engine "cpu"');
+    const passQuadBytes = probe?.kernel ? Math.max(0, ...probe.kernel.bindings.map((b) => (b.perQuadBytes && probe.kernel!.coordinateSplit ? b.perQuadBytes : 0))) : 0;
+    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0, Math.max(32, passQuadBytes));
+    let gk: GradientKernel | null = null;
+    if (usePass) {
+      const made = probe!.kernel!.wx === layout.wx && probe!.kernel!.wy === layout.wy ? probe! : gradientKernelFor(problem, { wx: layout.wx, wy: layout.wy });
+      if (!made.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${made.reason}`, 'use engine "cpu"');
+      gk = made.kernel;
+      if (!gk.coordinateSplit && layout.chunks.some((c) => c.quads !== layout.dq)) {
+        throw new UserInputError('replicas x d', `is too large for the ${gk.family} gradient pass on the webgpu engine: it needs whole replica rows per binding (d = ${d} does not fit one binding of ${fmtBytes(layout.maxBinding)})`, `d = ${d}`);
+      }
+      for (const b of gk.bindings) {
+        const bytes = b.role === 'data' ? (b.perQuadBytes && layout.chunks.some((c) => c.quads !== layout.dq) ? Math.max(...layout.chunks.map((c) => c.quads * b.perQuadBytes!)) : b.data!.byteLength) : b.role === 'scratch' ? Math.max(...layout.chunks.map((c) => c.rows)) * gk.scratchFloatsPerReplica * 4 : 0;
+        if (bytes > layout.maxBinding) throw new UserInputError('replicas x d', `is too large for one binding of the ${gk.family} gradient pass's ${b.name} (${fmtBytes(bytes)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
+      }
+    }
+    const fOffset = (gk ? gk.fConstant : problem.f(sq.center)) - fStar;
+    const kernel: StepKernel = generateStepKernel({ ...kcfg, wx: layout.wx, wy: layout.wy, gradientPass: gk ? { partials: gk.fPartialsPerReplica } : null });
     const storageCount = 7 + kernel.extraBindings.length;
     if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
       throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
@@ -304,7 +345,10 @@ export class WebGpuRun {
     const stateBytes = (planes + (general ? 1 : 0)) * R * layout.dq * 16;
     const rowsN = dist ? n : 1;
     const NSW = dist ? dist.serverScalars.length + n * Math.max(1, dist.workerScalars.length) : kernel.scalars.length;
-    const scalarBytes = general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0;
+    const fpartBase = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg) : 0;
+    const rpartFloats = gk ? fpartBase + R * gk.fPartialsPerReplica : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
+    const gradBytes = gk ? gk.bindings.reduce((a, b) => a + (b.role === 'data' ? b.data!.byteLength : 0), 0) + R * gk.scratchFloatsPerReplica * 4 : 0;
+    const scalarBytes = (general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0) + (gk ? rpartFloats * 4 : 0) + gradBytes;
     const W = Math.ceil(d / 32);
     const distBytes = dist
       ? {
@@ -345,8 +389,8 @@ export class WebGpuRun {
     // ---- pipelines
     const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', ...kernel.extraBindings];
     const stepKernels = [];
-    for (const k of kernel.sequence) stepKernels.push(await computePipeline(gpu, kernel.wgsl, k.entry, stepBindings));
-    const stepLayout = stepKernels[0].layout;
+    for (const k of kernel.sequence) stepKernels.push(k.dispatch === 'gradient' ? null : await computePipeline(gpu, kernel.wgsl, k.entry, stepBindings));
+    const stepLayout = stepKernels.find((k) => k !== null)!.layout;
     const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames, dist), 'reduce', [
       'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
       ...(dist ? (['read-only-storage', 'storage'] as const) : []),
@@ -406,7 +450,13 @@ export class WebGpuRun {
           for (let r = 0; r < R; r++) kernel.scalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
         }
         const scal = track(storageBuffer(gpu!, sinit, 'scalars'));
-        const rpart = track(storageBuffer(gpu!, Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg * 4, 'reduction-partials'));
+        const rpart = track(storageBuffer(gpu!, rpartFloats * 4, 'reduction-partials'));
+        const gradBufs: Buffers['grad'] = gk
+          ? {
+              data: new Map(gk.bindings.filter((b) => b.role === 'data').map((b) => [b.name, track(storageBuffer(gpu!, b.data!, `grad-${b.name}`))])),
+              scratch: layout.chunks.map((c) => (gk!.scratchFloatsPerReplica > 0 ? track(storageBuffer(gpu!, c.rows * gk!.scratchFloatsPerReplica * 4, `grad-scratch[${c.r0}]`)) : null)),
+            }
+          : null;
         let distBufs: Buffers['dist'] = null;
         if (dist && distBytes) {
           const cen = new Float32Array(distBytes.wcen / 4);
@@ -446,7 +496,7 @@ export class WebGpuRun {
           for (const at of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][at.buffer], rl * c.quads * 16, c.quads * 16);
         });
         device.queue.submit([enc.finish()]);
-        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs };
+        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs, grad: gradBufs };
       });
     } catch (err) {
       for (const b of all) b.destroy();
@@ -487,7 +537,49 @@ export class WebGpuRun {
         ...(bufs.dist ? [{ binding: 7, resource: { buffer: bufs.dist.dm } }, { binding: 8, resource: { buffer: bufs.dist.dacc } }] : []),
       ],
     });
-    return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernels.map((k) => k.pipeline), reduceKernel.pipeline, stepGroups, reduceGroup, started);
+    // ---- the gradient pass: a bind group per chunk for every point it is evaluated at (x, oracle points)
+    let gradPass: GradientPassState | null = null;
+    if (gk && bufs.grad) {
+      const kinds = gk.bindings.map((b) => b.kind);
+      const made: Array<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> = [];
+      for (const pass of gk.passes) made.push(await computePipeline(gpu, gk.wgsl, pass.entry, kinds));
+      const groups = new Map<string, GPUBindGroup[]>();
+      const gLoc = vectorLocation(kernel, GRADIENT_VECTOR);
+      const splitQuads = layout.chunks.some((c) => c.quads !== layout.dq);
+      for (const seqK of kernel.sequence) {
+        if (seqK.dispatch !== 'gradient' || groups.has(seqK.at!)) continue;
+        const xLoc = vectorLocation(kernel, seqK.at!);
+        groups.set(
+          seqK.at!,
+          layout.chunks.map((c, ci) =>
+            device.createBindGroup({
+              layout: made[0].layout,
+              entries: gk!.bindings.map((b, binding): GPUBindGroupEntry => {
+                switch (b.role) {
+                  case 'chunk':
+                    return { binding, resource: { buffer: bufs.chunk[ci] } };
+                  case 'x':
+                    return { binding, resource: { buffer: bufs.state[ci][xLoc.buffer] } };
+                  case 'g':
+                    return { binding, resource: { buffer: bufs.state[ci][gLoc.buffer] } };
+                  case 'fpart':
+                    return { binding, resource: { buffer: bufs.rpart, offset: fpartBase * 4, size: R * gk!.fPartialsPerReplica * 4 } };
+                  case 'scratch':
+                    return { binding, resource: { buffer: bufs.grad!.scratch[ci]! } };
+                  case 'data': {
+                    const buf = bufs.grad!.data.get(b.name)!;
+                    if (b.perQuadBytes && splitQuads) return { binding, resource: { buffer: buf, offset: c.q0 * b.perQuadBytes, size: Math.max(16, c.quads * b.perQuadBytes) } };
+                    return { binding, resource: { buffer: buf } };
+                  }
+                }
+              }),
+            }),
+          ),
+        );
+      }
+      gradPass = { kernel: gk, pipelines: made.map((m) => m.pipeline), groups };
+    }
+    return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernels.map((k) => k?.pipeline ?? null), reduceKernel.pipeline, stepGroups, reduceGroup, started, gradPass);
   }
 
   /** The next step pass to run (T + 1 when done). */
@@ -570,7 +662,19 @@ export class WebGpuRun {
         }
         seq.forEach((kern, si) => {
           if (kern.onlyUpdate && t >= T) return;
-          pass.setPipeline(this.stepPipelines[si]);
+          if (kern.dispatch === 'gradient') {
+            const gp = this.gradPass!;
+            const groups = gp.groups.get(kern.at!)!;
+            layout.chunks.forEach((c, ci) => {
+              pass.setBindGroup(0, groups[ci]);
+              gp.kernel.passes.forEach((gpass, pi) => {
+                pass.setPipeline(gp.pipelines[pi]);
+                pass.dispatchWorkgroups(Math.ceil((gpass.grid === 'quads' ? c.quads : gp.kernel.dataRows) / gp.kernel.wx), Math.ceil(c.rows / gp.kernel.wy));
+              });
+            });
+            return;
+          }
+          pass.setPipeline(this.stepPipelines[si]!);
           const per = kern.dispatch;
           if (per === 'grid' || per === 'worker-grid' || per === 'word-grid' || per === 'worker-word-grid' || per === 'block-word-grid') {
             layout.chunks.forEach((c, ci) => {

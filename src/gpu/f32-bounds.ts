@@ -120,6 +120,15 @@ export interface TrackedMetrics {
   readonly ehf: Float64Array;
 }
 
+/**
+ * Exact-gradient oracle for {@link simulateWithBounds} on problems the GPU runs through a gradient
+ * pass (src/gpu/gradients): at the tracked point p (float64 values p[i].v with bounds p[i].e on the
+ * float32 run's deviation), grad f(p) and f(p) in float64 with bounds on how far the pass's float32
+ * values at the float32 point can be from them (the pass's own rounding, the propagation of p's
+ * deviation, and f's summation on the device).
+ */
+export type TrackedGradient = (p: readonly Tracked[]) => { g: Tracked[]; f: Tracked };
+
 /** Result of {@link simulateWithBounds}. */
 export interface TrackedRun {
   /** The output vector (x unless the program declares one) at T per replica (R x d), in runCpu's order of operations. */
@@ -145,18 +154,20 @@ const mulTracked = (a: Tracked, b: Tracked): Tracked => {
 
 /**
  * Simulates a WebGPU run (server-scope programs on a separable quadratic with additive noise, both
- * plans of codegen.ts) in float64 with float32 error bounds, in runCpu's order of operations.
+ * plans of codegen.ts) in float64 with float32 error bounds, in runCpu's order of operations. With
+ * `exactGradient` (problems with a gradient pass), the exact gradient, f and fx come from the oracle
+ * and its bounds instead of diag (x - c); the metric's hf is then f itself (f - fConstant, fConstant = 0).
  * `sumLevels` is the number of sequential float32 additions a row sum goes through on the device
  * (4-lane accumulation, workgroup tree, per-replica finish: metricSumLevels()); a sum of terms
  * rounded through k levels is within k U sum |terms| of the exact sum (first order). Row maxima
  * are 1-Lipschitz: their bound is the largest bound of the terms.
  */
-export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun {
+export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradient?: TrackedGradient): TrackedRun {
   const { algorithm: def, problem, T, replicas: R, seed } = spec;
   const n = spec.workers;
   const d = problem.d;
-  const sq = problem.separableQuadratic;
-  if (!sq) throw new Error('simulateWithBounds needs a separable quadratic');
+  const sq = problem.separableQuadratic ?? (exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
+  if (!sq) throw new Error('simulateWithBounds needs a separable quadratic or an exactGradient oracle');
   const prog = def.program;
   const checked = checkProgram(def.id, prog);
   if (checked.workerOps) throw new Error('simulateWithBounds covers server-scope programs only');
@@ -175,7 +186,7 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
   const hv: Record<string, number> = {};
   const x0 = spec.x0 ?? problem.x0();
   const out = prog.output ?? 'x';
-  const fc = problem.f(sq.center);
+  const fc = exactGradient ? 0 : problem.f(sq.center);
 
   const X = new Float64Array(R * d);
   const EX = new Float64Array(R * d);
@@ -219,7 +230,16 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
       let es2 = 0;
       let sf = 0;
       let esf = 0;
+      const og = exactGradient ? exactGradient(po) : null;
       for (let i = 0; i < d; i++) {
+        if (og) {
+          const g = og.g[i];
+          s1 += Math.abs(g.v);
+          es1 += g.e;
+          s2 += g.v * g.v;
+          es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
+          continue;
+        }
         const { g, dx } = gradAt(po[i], i);
         s1 += Math.abs(g.v);
         es1 += g.e;
@@ -236,15 +256,18 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
       const n2 = Math.sqrt(s2);
       metrics.n2[k] = n2;
       metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
-      metrics.hf[k] = 0.5 * sf;
-      metrics.ehf[k] = 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
+      metrics.hf[k] = og ? og.f.v : 0.5 * sf;
+      metrics.ehf[k] = og ? og.f.e : 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
       if (t === T) break;
 
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
       const x = vec.get('x')!;
       const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
       for (const h of hyperNames) params[h] = input(hv[h]);
-      if (checked.readsFx) {
+      if (checked.readsFx && exactGradient) {
+        // the pass's f partials, summed as the metric (fc = 0, the halving of a doubled sum is exact)
+        scal.set('fx', { ...exactGradient(x).f });
+      } else if (checked.readsFx) {
         // fx = f(c) + 1/2 sum diag (x - c)^2 (f32), against the float64 f(x_t) of runCpu
         let sfx = 0;
         let esfx = 0;
@@ -290,9 +313,10 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
         noiseTerms.push(terms);
       }
       /** The stochastic gradient at point p with this step's draws (runCpu's order). */
-      const noisy = (p: Tracked[]): Tracked[] =>
-        p.map((pi, i) => {
-          const ge = gradAt(pi, i).g;
+      const noisy = (p: Tracked[]): Tracked[] => {
+        const og = exactGradient ? exactGradient(p).g : null;
+        return p.map((pi, i) => {
+          const ge = og ? og[i] : gradAt(pi, i).g;
           let acc = exact(0);
           for (let j = 0; j < n; j++) {
             const gw = noise ? sumTracked(ge, noiseTerms[j][i]) : ge;
@@ -302,6 +326,7 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number): TrackedRun
           }
           return acc;
         });
+      };
       vec.set('g', noisy(x));
 
       prog.ops.forEach((op, opIndex) => {

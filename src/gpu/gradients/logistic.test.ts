@@ -47,14 +47,22 @@ describe.skipIf(!gpu)('logistic-regression gradient passes (WGSL) against src/pr
 });
 
 describe('gradientKernelFor', () => {
-  it('recognises rotated quadratics and logistic problems, and says why not for the rest', async () => {
+  it('recognises rotated quadratics, logistic problems and separableCoefficients, and says why not for the rest', async () => {
     const { gradientKernelFor } = await import('./index.ts');
     const { rotatedQuadraticFamily } = await import('../../problems/rotated-quadratic.ts');
     const { sumCoshFamily } = await import('../../problems/sum-cosh.ts');
+    const { createProblem } = await import('../../problems/index.ts');
     expect(gradientKernelFor(rotatedQuadraticFamily.create({ d: 6 })).kernel?.family).toBe('rotated-quadratic');
     expect(gradientKernelFor(logisticSyntheticFamily.create({ m: 20, d: 3 })).kernel?.family).toBe('logistic-regression');
-    const none = gradientKernelFor(sumCoshFamily.create({ d: 3 }));
+    const cosh = sumCoshFamily.create({ d: 3 });
+    expect(gradientKernelFor(cosh).kernel?.family).toBe('sum-cosh');
+    expect(gradientKernelFor(createProblem('exp-sum', { d: 3 })).kernel?.family).toBe('exp-sum');
+    expect(gradientKernelFor(createProblem('quartic-sum', { d: 3 })).kernel?.family).toBe('quartic-sum');
+    const { separableCoefficients: _omit, ...bare } = cosh;
+    const none = gradientKernelFor({ ...bare, id: 'bare' } as typeof cosh);
     expect(none.kernel).toBeNull();
-    expect((none as { reason: string }).reason).toMatch(/sum-cosh exposes no data/);
+    expect((none as { reason: string }).reason).toMatch(/bare exposes no data/);
+    const sharded = gradientKernelFor(createProblem('sharded-logistic', {}));
+    expect((sharded as { reason: string }).reason).toMatch(/heterogeneous/);
   });
 });

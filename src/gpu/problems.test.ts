@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
+import { runCpu } from '../engine/cpu.ts';
+import type { RunSpec } from '../engine/types.ts';
+import { createProblem } from '../problems/index.ts';
+import type { LogisticSplit } from '../problems/logistic-core.ts';
+import type { Problem } from '../problems/types.ts';
+import { fixtureGaussian } from '../testing/fixtures.ts';
+import { gpuSupport, problemShapeOf } from './codegen.ts';
+import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
+import { simulateWithBounds, U, type Tracked, type TrackedGradient } from './f32-bounds.ts';
+import { expSumBounds, gradientKernelFor, logisticBounds, quarticSumBounds, rotatedQuadraticBounds, sumCoshBounds } from './gradients/index.ts';
+import { gpuForTests } from './test-support.ts';
+
+const gpu = await gpuForTests();
+
+type Kind = 'rotated-quadratic' | 'logistic' | 'sum-cosh' | 'exp-sum' | 'quartic-sum';
+
+/**
+ * The exact-gradient oracle of simulateWithBounds for a problem the GPU runs through a gradient pass.
+ * At the tracked point p (float64 values x = p.v, deviations e = p.e of the float32 run):
+ *   g_i: value grad f(x)_i (the CPU's float64); bound 2 eg_i + (J e)_i, where eg is the family's
+ *        *Bounds at x (|g_f32 - g_f64| at one float32 point; counted twice: once for the pass at the
+ *        float32 point, once for the float64 rounding at x, which eg also covers) and J_ij bounds
+ *        sup |d g_i / d x_j| over the box |xi - x| <= e (mean value theorem: the pass reads the float32
+ *        point, within e of x):
+ *          rotated-quadratic |H|;  sum-cosh |a| b^2 cosh(|b| (|x - c| + e));  exp-sum |a| b^2 exp(b x + |b| e);
+ *          quartic-sum 3 |a| (|x - c| + e)^2;  logistic (1/(4m)) |A|^T |A| + lambda I (sigmoid' <= 1/4).
+ *   f:   value f(x); bound 2 ef + sum_i (|g_i| + (J e)_i) e_i (f moved along the box) + k U (fAbs + 2 ef)
+ *        for the device's sum of the pass's P partials: k = sumLevels + ceil(P / nwg) (the step kernel's
+ *        strided sum, then the metric reduction), fAbs = the sum of |terms| of f (a bound on sum |partials|).
+ */
+function trackedGradient(problem: Problem, kind: Kind, wx: number, levels: number): TrackedGradient {
+  const d = problem.d;
+  const p = problem as Problem & { hessian?: Float64Array; train?: LogisticSplit; lambda?: number };
+  const sc = problem.separableCoefficients as { a: Float64Array; b?: Float64Array; center?: Float64Array } | undefined;
+  return (pt: readonly Tracked[]) => {
+    const x = Float64Array.from(pt, (q) => q.v);
+    const e = Float64Array.from(pt, (q) => q.e);
+    const g = new Float64Array(d);
+    problem.grad(x, g);
+    const fv = problem.f(x);
+    const je = new Float64Array(d);
+    let fAbs = 0;
+    let b: { eg: Float64Array; ef: Float64Array };
+    if (kind === 'rotated-quadratic') {
+      const H = p.hessian!;
+      const c = problem.constants.xStar!;
+      b = rotatedQuadraticBounds({ d, hessian: H, center: c }, x, 1, wx);
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) je[i] += Math.abs(H[i * d + j]) * e[j];
+        fAbs += 0.5 * Math.abs((x[i] - c[i]) * g[i]);
+      }
+    } else if (kind === 'logistic') {
+      const { A } = p.train!;
+      const lambda = p.lambda!;
+      b = logisticBounds({ train: p.train!, lambda }, x, 1, wx);
+      const m = A.rows;
+      for (let r = 0; r < m; r++) {
+        let s = 0;
+        for (let k = A.indptr[r]; k < A.indptr[r + 1]; k++) s += Math.abs(A.values[k]) * e[A.indices[k]];
+        for (let k = A.indptr[r]; k < A.indptr[r + 1]; k++) je[A.indices[k]] += (Math.abs(A.values[k]) * s) / (4 * m);
+      }
+      for (let i = 0; i < d; i++) je[i] += lambda * e[i];
+      fAbs = Math.abs(fv); // every term (softplus, lambda/2 w^2) is nonnegative
+    } else {
+      const a = sc!.a;
+      if (kind === 'sum-cosh') {
+        const data = { a, b: sc!.b!, center: sc!.center! };
+        b = sumCoshBounds(data, x, 1, wx);
+        for (let i = 0; i < d; i++) {
+          const bi = data.b[i];
+          je[i] = Math.abs(a[i]) * bi * bi * Math.cosh(Math.abs(bi) * (Math.abs(x[i] - data.center[i]) + e[i])) * e[i];
+          fAbs += Math.abs(a[i] * Math.cosh(bi * (x[i] - data.center[i])));
+        }
+      } else if (kind === 'exp-sum') {
+        const data = { a, b: sc!.b! };
+        b = expSumBounds(data, x, 1, wx);
+        for (let i = 0; i < d; i++) {
+          const bi = data.b[i];
+          je[i] = Math.abs(a[i]) * bi * bi * Math.exp(bi * x[i] + Math.abs(bi) * e[i]) * e[i];
+          fAbs += Math.abs(a[i] * Math.exp(bi * x[i]));
+        }
+      } else {
+        const data = { a, center: sc!.center! };
+        b = quarticSumBounds(data, x, 1, wx);
+        for (let i = 0; i < d; i++) {
+          const r = Math.abs(x[i] - data.center[i]);
+          je[i] = 3 * Math.abs(a[i]) * (r + e[i]) ** 2 * e[i];
+          fAbs += 0.25 * Math.abs(a[i]) * r ** 4;
+        }
+      }
+    }
+    let ef = 2 * b.ef[0];
+    const gt: Tracked[] = [];
+    for (let i = 0; i < d; i++) {
+      gt.push({ v: g[i], e: 2 * b.eg[i] + je[i], uncertain: false });
+      ef += (Math.abs(g[i]) + je[i]) * e[i];
+    }
+    ef += levels * U * (fAbs + ef);
+    return { g: gt, f: { v: fv, e: ef, uncertain: false } };
+  };
+}
+
+/** Hyperparameters: lr where there is no default, beta 0.3 where there is one. */
+function hyperFor(def: AlgorithmDef, lr: number): Record<string, number> {
+  const h: Record<string, number> = {};
+  for (const s of def.hyper) if (s.name === 'lr' && s.default === undefined) h.lr = lr;
+  if (def.hyper.some((s) => s.name === 'beta')) h.beta = 0.3;
+  return h;
+}
+
+/** A general-plan test program: fx, a sum reduction, a scalar op and an oracle op (no output vector). */
+const oracleFx: AlgorithmDef = {
+  id: 'test-oracle-fx',
+  name: 'same-sample gradient difference and an fx-scaled step',
+  summary: 'test',
+  updateRule: '',
+  source: '',
+  distributed: false,
+  hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  program: {
+    vectors: [{ name: 'xp', scope: 'server' }, { name: 'q', scope: 'server' }],
+    scalars: [{ name: 'dg', scope: 'server', init: 0 }, { name: 'step', scope: 'server', init: 0 }],
+    params: ['lr'],
+    ops: [
+      { op: 'oracle', at: 'xp', into: 'q' },
+      { op: 'map', scope: 'server', assign: [], reduce: [{ into: 'dg', kind: 'sum', expr: 'abs(g - q)' }] },
+      { op: 'scalar', scope: 'server', assign: [['step', 'lr / (1 + 0.01 * dg + 0.01 * abs(fx))']] },
+      { op: 'map', scope: 'server', assign: [['xp', 'x'], ['x', 'x - step * g']] },
+    ],
+  },
+};
+
+const cases: Array<{ name: string; kind: Kind; make: () => Problem; lr: number }> = [
+  { name: 'rotated-quadratic d=37', kind: 'rotated-quadratic', make: () => createProblem('rotated-quadratic', { d: 37 }), lr: 0.02 },
+  { name: 'logistic-synthetic m=300 d=21', kind: 'logistic', make: () => createProblem('logistic-synthetic', { m: 300, d: 21 }), lr: 0.02 },
+  { name: 'sum-cosh d=37 (a=1.5, b=2)', kind: 'sum-cosh', make: () => createProblem('sum-cosh', { d: 37, a: 1.5, b: 2 }), lr: 0.02 },
+  { name: 'exp-sum d=37 (b=0.5)', kind: 'exp-sum', make: () => createProblem('exp-sum', { d: 37, b: 0.5 }), lr: 0.02 },
+  { name: 'quartic-sum d=37', kind: 'quartic-sum', make: () => createProblem('quartic-sum', { d: 37 }), lr: 0.02 },
+];
+const programs = [algorithms.get('signsgd'), algorithms.get('signum'), algorithms.get('sgd-momentum'), algorithms.get('ef-signsgd'), oracleFx];
+
+describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/gradients)', () => {
+  it('gpuSupport: single-node programs run; worker-scope programs, output vectors and heterogeneous problems say why not', () => {
+    const rot = problemShapeOf(createProblem('rotated-quadratic', { d: 5 }));
+    expect(rot.gradientPass).toBe(true);
+    expect(gpuSupport(algorithms.get('signsgd'), rot)).toEqual({ supported: true, plan: 'fused', reasons: [] });
+    expect(gpuSupport(algorithms.get('ef-signsgd'), rot).plan).toBe('general');
+    expect(gpuSupport(algorithms.get('mv-signsgd'), rot).reasons.join()).toMatch(/worker-scope program \(the distributed plan computes each worker's gradient/);
+    expect(gpuSupport(algorithms.get('dog'), rot).reasons.join()).toMatch(/declares an output vector/);
+    const sharded = problemShapeOf(createProblem('sharded-logistic', {}));
+    expect(gpuSupport(algorithms.get('signsgd'), sharded).supported).toBe(false);
+  });
+
+  // Three steps from the same x0 with Gaussian noise (sigma 0.5): every coordinate of x_3 within its
+  // derived bound (simulateWithBounds with the oracle above), f - f* and the gradient norms at
+  // t = 0, 1, 3 within theirs. Coordinates whose sign decision was within rounding of 0 are counted
+  // (their bound allows the flip) and must stay below 1% so the comparison keeps its power.
+  for (const c of cases) {
+    const problem = c.make();
+    for (const def of programs) {
+      it(`${def.id}, ${c.name}: x_3 and the metrics within the derived float32 bounds of runCpu`, async () => {
+        const R = 8;
+        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def, c.lr), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 1, replicas: R, seed: 77, checkpoints: [0, 1, 3] };
+        const layout = planLayout(problem.d, R, gpu!.limits);
+        const made = gradientKernelFor(problem, { wx: layout.wx, wy: layout.wy });
+        if (!made.kernel) throw new Error(made.reason);
+        const P = made.kernel.fPartialsPerReplica;
+        const levels = metricSumLevels(layout);
+        const sim = simulateWithBounds(spec, levels, trackedGradient(problem, c.kind, layout.wx, levels + Math.ceil(P / layout.nwg)));
+        const cpu = runCpu(spec);
+        const g = await runWebGpu(spec, { gpu: gpu! });
+        expect(g.path).toBe(gpuSupport(def, problemShapeOf(problem)).plan);
+        const N = cpu.finalX.length;
+        let violations = 0;
+        let uncertain = 0;
+        for (let i = 0; i < N; i++) {
+          expect(Math.abs(sim.x[i] - cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(cpu.finalX[i])));
+          if (!(Math.abs(g.finalX[i] - cpu.finalX[i]) <= sim.ex[i])) violations++;
+          if (sim.uncertain[i]) uncertain++;
+        }
+        expect(violations).toBe(0);
+        expect(uncertain / N).toBeLessThan(0.01);
+        for (let r = 0; r < R; r++) {
+          expect(sim.uncertainReplica[r]).toBe(0);
+          for (let k = 0; k < 3; k++) {
+            const m = r * (spec.T + 1) + spec.checkpoints![k];
+            expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
+            expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
+            // fGap = f - f*: f* is exact on both engines (added in float64 to the float32 sum)
+            expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * Math.abs(cpu.curve[k].fGap[r]));
+          }
+        }
+        expect(Array.from(g.divergedAt)).toEqual(Array.from(cpu.divergedAt));
+        if (uncertain > 0) console.info(`[gpu] ${def.id} ${c.name}: ${uncertain}/${N} coordinates within rounding of a sign decision`);
+      });
+    }
+  }
+
+  it('coordinate chunks (sum-cosh, d = 2100 split into 3 chunks, data bound at per-quad offsets) are bit-identical to the unsplit run', async () => {
+    const problem = createProblem('sum-cosh', { d: 2100, b: 2 });
+    const spec: RunSpec = { algorithm: algorithms.get('ef-signsgd'), hyper: { lr: 0.01 }, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 1, replicas: 3, seed: 5, checkpoints: [0, 3] };
+    // 16 KiB bindings and 64 bytes of sum-cosh data per quad: 256 quads per chunk (525 quads)
+    const split = planLayout(2100, 3, gpu!.limits, 16384, 1, 0, 64);
+    expect(split.chunks.map((c) => c.quads)).toEqual([256, 256, 13]);
+    const a = await runWebGpu(spec, { gpu: gpu! });
+    const b = await runWebGpu(spec, { gpu: gpu!, maxBindingBytes: 16384 });
+    expect(Array.from(b.finalX)).toEqual(Array.from(a.finalX));
+    for (let k = 0; k < 2; k++) {
+      expect(Array.from(b.curve[k].g1)).toEqual(Array.from(a.curve[k].g1));
+      expect(Array.from(b.curve[k].fGap)).toEqual(Array.from(a.curve[k].fGap));
+    }
+  });
+});
