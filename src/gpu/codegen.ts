@@ -109,8 +109,7 @@ export function problemShapeOf(problem: Pick<Problem, 'id' | 'd' | 'workers' | '
 /**
  * What keeps an algorithm / problem pair off the WebGPU engine: non-separable problems without a
  * gradient pass (src/gpu/gradients), and, on problems with one, worker-scope programs (the
- * distributed plan forms diag (x - c^j) in its kernels) and output vectors (a second pass at the
- * output point is not generated); heterogeneous problems
+ * distributed plan forms diag (x - c^j) in its kernels); heterogeneous problems
  * without per-worker separable quadratics, or with a server-scope program (the mean of per-worker
  * gradients is generated only for worker-scope programs); oracle ops or an output vector in a
  * worker-scope program; literals outside float32's normal range (except, in worker-scope programs,
@@ -132,7 +131,6 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   } else if (!problem.separable) {
     if (!problem.gradientPass) reasons.push(`problem ${problem.id} has no separable-quadratic gradient and no gradient pass (${problem.gradientReason ?? 'src/gpu/gradients covers rotated-quadratic, logistic regression, sum-cosh, exp-sum, quartic-sum'})`);
     else if (checked.workerOps) reasons.push(`problem ${problem.id} needs a gradient pass and ${def.id} is a worker-scope program (the distributed plan computes each worker's gradient diag (x - c^j) inside its kernels; gradient passes are integrated in the single-node plans only)`);
-    else if (p.output !== undefined) reasons.push(`problem ${problem.id} needs a gradient pass and ${def.id} declares an output vector (${p.output}): metrics at a point other than x need a second pass with its own f partials, not generated yet`);
   }
   const bad = new Map<number, string[]>();
   // worker-scope programs get the float32 form of division guards (f32GuardLiterals); server-scope
@@ -211,21 +209,24 @@ export interface StepKernelConfig {
   readonly gradientPass?: { readonly partials: number } | null;
 }
 
-/** Name of the state vector the gradient pass writes (the exact gradient; not a program name). */
+/** Name of the state vector the gradient pass writes (the exact gradient at x, or at an oracle's point; not a program name). */
 export const GRADIENT_VECTOR = 'gexact';
+/** General plan with an output vector: the exact gradient at the output point (a second pass). */
+export const GRADIENT_OUT_VECTOR = 'gexactout';
 
 /**
  * Float index in rpart where a gradient pass's f partials (R x P) start: after the reduction slots
- * (at least one), rounded up to 64 floats (the 256-byte storage offset alignment).
+ * (at least one), rounded up to 64 floats (the 256-byte storage offset alignment); region 1 (the
+ * pass at an output vector) follows region 0 (the pass at x or an oracle point), aligned the same way.
  */
-export function gradientFpartBase(reductionSlots: number, R: number, nwg: number): number {
-  return Math.ceil((Math.max(1, reductionSlots) * R * nwg) / 64) * 64;
+export function gradientFpartBase(reductionSlots: number, R: number, nwg: number, P = 0, region = 0): number {
+  return Math.ceil((Math.max(1, reductionSlots) * R * nwg) / 64) * 64 + region * Math.ceil((R * P) / 64) * 64;
 }
 
-/** WGSL: sc_fsum(r, k0) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r. */
+/** WGSL: sc_fsum(r, k0, region) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r. */
 function fsumFunction(slots: number, P: number): string {
-  return `fn sc_fsum(r: u32, k0: u32) -> f32 {
-  let base = ((${Math.max(1, slots)}u * ch.R * ch.nwg + 63u) / 64u) * 64u + r * ${P}u;
+  return `fn sc_fsum(r: u32, k0: u32, region: u32) -> f32 {
+  let base = ((${Math.max(1, slots)}u * ch.R * ch.nwg + 63u) / 64u) * 64u + region * (((ch.R * ${P}u + 63u) / 64u) * 64u) + r * ${P}u;
   var s = 0.0;
   for (var k = k0; k < ${P}u; k = k + ch.nwg) {
     s = s + rpart[base + k];
@@ -261,8 +262,10 @@ export interface GeneralKernel {
   readonly dispatch: 'grid' | 'worker-grid' | 'word-grid' | 'worker-word-grid' | 'block-word-grid' | 'replica-group' | 'worker-group' | 'replica-thread' | 'worker-thread' | 'gradient';
   /** WGSL entry point ('' for `gradient`: the engine dispatches the gradient pass's own kernels). */
   readonly entry: string;
-  /** `gradient`: the vector the pass reads as x (it writes {@link GRADIENT_VECTOR}). */
+  /** `gradient`: the vector the pass reads as x, the vector it writes, and its f-partials region ({@link gradientFpartBase}). */
   readonly at?: string;
+  readonly into?: string;
+  readonly fregion?: number;
   /** Only when the step updates (t < T). */
   readonly onlyUpdate: boolean;
 }
@@ -685,7 +688,7 @@ ${
     acc.x = dot(select(zero, abs(ge), valid), one);
     acc.y = dot(select(zero, ge * ge, valid), one);
     if (lid.x == 0u) {
-      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x);
+      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x, 0u);
     }`
     : `    let pr = prob[q];
     var v_x = vec_x[idx];
@@ -715,7 +718,7 @@ ${gp ? fsumFunction(0, gp.partials) : ''}`;
     vectors,
     written,
     bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, scalars: null, reductionPartials: null, firstVector: 8 },
-    sequence: [...(gp ? [{ dispatch: 'gradient' as const, entry: '', at: 'x', onlyUpdate: false }] : []), { dispatch: 'grid', entry: 'step', onlyUpdate: false }],
+    sequence: [...(gp ? [{ dispatch: 'gradient' as const, entry: '', at: 'x', into: GRADIENT_VECTOR, fregion: 0, onlyUpdate: false }] : []), { dispatch: 'grid', entry: 'step', onlyUpdate: false }],
     scalars: [],
     reductionSlots: 0,
     output: 'x',
@@ -732,8 +735,7 @@ function generateGeneral(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   const hyper = new Set(cfg.hyperNames);
   const out = prog.output ?? 'x';
   const gp = cfg.gradientPass ?? null;
-  if (gp && out !== 'x') throw new Error(`${def.id}: output vectors are not generated with a gradient pass`);
-  const vectors = ['x', 'g', ...(gp ? [GRADIENT_VECTOR] : []), ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
+  const vectors = ['x', 'g', ...(gp ? [GRADIENT_VECTOR, ...(out !== 'x' ? [GRADIENT_OUT_VECTOR] : [])] : []), ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
   const scalars = [...prog.scalars.map((s) => ({ name: s.name, init: s.init })), { name: 'fx', init: 0 }];
   const NS = scalars.length;
   const sIndex = new Map(scalars.map((s, i) => [s.name, i]));
@@ -748,18 +750,21 @@ function generateGeneral(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   // grad: metrics at the output point, fx partials at x, g stored
   if (gp) {
     probReads = 0;
-    traffic += 1;
-    sequence.push({ dispatch: 'gradient', entry: '', at: 'x', onlyUpdate: false });
+    traffic += out === 'x' ? 1 : 2;
+    sequence.push({ dispatch: 'gradient', entry: '', at: 'x', into: GRADIENT_VECTOR, fregion: 0, onlyUpdate: false });
+    // metrics at the output point: a second pass there, with its own f partials (region 1)
+    if (out !== 'x') sequence.push({ dispatch: 'gradient', entry: '', at: out, into: GRADIENT_OUT_VECTOR, fregion: 1, onlyUpdate: false });
     sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
 ${GRID_PROLOGUE}
   var acc = vec4<f32>(0.0);
   if (inRange) {
     let ge = vec_${GRADIENT_VECTOR}[idx];
-    acc.x = dot(select(zero, abs(ge), valid), one);
-    acc.y = dot(select(zero, ge * ge, valid), one);
+    let geo = ${out === 'x' ? 'ge' : `vec_${GRADIENT_OUT_VECTOR}[idx]`};
+    acc.x = dot(select(zero, abs(geo), valid), one);
+    acc.y = dot(select(zero, geo * geo, valid), one);
     if (lid.x == 0u) {
-      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x);
-      acc.w = acc.z;
+      acc.w = 2.0 * sc_fsum(r, ch.wgx0 + wid.x, 0u);
+      acc.z = ${out === 'x' ? 'acc.w' : '2.0 * sc_fsum(r, ch.wgx0 + wid.x, 1u)'};
     }
     if (rec.update != 0u && status[r].div < 0) {
       vec_g[idx] = noisy(ge, q, qg, r);
@@ -848,7 +853,7 @@ ${reds.map((r, k) => scalarTree(`red_${index}_${k}`, r.kind, slots[k])).join('\n
       if (gp) {
         // the pass at the oracle's point overwrites gexact (read by grad only, earlier in the step)
         traffic += 1;
-        sequence.push({ dispatch: 'gradient', entry: '', at: o.at, onlyUpdate: true });
+        sequence.push({ dispatch: 'gradient', entry: '', at: o.at, into: GRADIENT_VECTOR, fregion: 0, onlyUpdate: true });
         sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
 ${GRID_PROLOGUE}
   if (inRange && status[r].div < 0) {

@@ -166,10 +166,10 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * running-max syncs on the device, and `communication` with runCpu's bits. Problems without a
  * separable quadratic that have a gradient pass (src/gpu/gradients: rotated-quadratic, logistic
  * regression, sum-cosh, exp-sum, quartic-sum) run the fused and general plans with the pass
- * dispatched before the step kernel (and again at an oracle op's point): the exact gradient from
- * `gexact`, f from the pass's partials. Not supported, with a UserInputError naming the reason:
- * other non-separable problems, worker-scope programs or output vectors on problems with a
- * gradient pass, heterogeneous problems with
+ * dispatched before the step kernel (again at an oracle op's point, and at an output vector for
+ * the metrics): the exact gradient from `gexact`, f from the pass's partials. Not supported, with a
+ * UserInputError naming the reason: other non-separable problems, worker-scope programs on
+ * problems with a gradient pass, heterogeneous problems with
  * server-scope programs, worker-scope oracle ops and output vectors, literals and hyperparameter
  * values outside float32's normal range (e.g. the guard max(s, 1e-300) of ALIAS, whose literal
  * rounds to 0 in float32; worker-scope programs get its float32 form, f32GuardLiterals).
@@ -206,6 +206,11 @@ interface Buffers {
   dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer } | null;
   /** Gradient pass: its data buffers (by binding name) and per-chunk scratch. */
   grad: { data: Map<string, GPUBuffer>; scratch: (GPUBuffer | null)[] } | null;
+}
+
+/** Bind groups of a gradient dispatch are shared by dispatches with the same point, target and f region. */
+function gradientGroupKey(k: { at?: string; into?: string; fregion?: number }): string {
+  return `${k.at}|${k.into ?? GRADIENT_VECTOR}|${k.fregion ?? 0}`;
 }
 
 /** A run's gradient pass (src/gpu/gradients): kernel, one pipeline per pass, bind groups per `at` vector and chunk. */
@@ -345,8 +350,8 @@ export class WebGpuRun {
     const stateBytes = (planes + (general ? 1 : 0)) * R * layout.dq * 16;
     const rowsN = dist ? n : 1;
     const NSW = dist ? dist.serverScalars.length + n * Math.max(1, dist.workerScalars.length) : kernel.scalars.length;
-    const fpartBase = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg) : 0;
-    const rpartFloats = gk ? fpartBase + R * gk.fPartialsPerReplica : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
+    // two f-partial regions: the pass at x (or an oracle point) and the pass at an output vector
+    const rpartFloats = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, 2) : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
     const gradBytes = gk ? gk.bindings.reduce((a, b) => a + (b.role === 'data' ? b.data!.byteLength : 0), 0) + R * gk.scratchFloatsPerReplica * 4 : 0;
     const scalarBytes = (general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0) + (gk ? rpartFloats * 4 : 0) + gradBytes;
     const W = Math.ceil(d / 32);
@@ -544,13 +549,14 @@ export class WebGpuRun {
       const made: Array<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> = [];
       for (const pass of gk.passes) made.push(await computePipeline(gpu, gk.wgsl, pass.entry, kinds));
       const groups = new Map<string, GPUBindGroup[]>();
-      const gLoc = vectorLocation(kernel, GRADIENT_VECTOR);
       const splitQuads = layout.chunks.some((c) => c.quads !== layout.dq);
       for (const seqK of kernel.sequence) {
-        if (seqK.dispatch !== 'gradient' || groups.has(seqK.at!)) continue;
+        if (seqK.dispatch !== 'gradient' || groups.has(gradientGroupKey(seqK))) continue;
         const xLoc = vectorLocation(kernel, seqK.at!);
+        const gLoc = vectorLocation(kernel, seqK.into ?? GRADIENT_VECTOR);
+        const fOff = gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, seqK.fregion ?? 0);
         groups.set(
-          seqK.at!,
+          gradientGroupKey(seqK),
           layout.chunks.map((c, ci) =>
             device.createBindGroup({
               layout: made[0].layout,
@@ -563,7 +569,7 @@ export class WebGpuRun {
                   case 'g':
                     return { binding, resource: { buffer: bufs.state[ci][gLoc.buffer] } };
                   case 'fpart':
-                    return { binding, resource: { buffer: bufs.rpart, offset: fpartBase * 4, size: R * gk!.fPartialsPerReplica * 4 } };
+                    return { binding, resource: { buffer: bufs.rpart, offset: fOff * 4, size: R * gk!.fPartialsPerReplica * 4 } };
                   case 'scratch':
                     return { binding, resource: { buffer: bufs.grad!.scratch[ci]! } };
                   case 'data': {
@@ -664,7 +670,7 @@ export class WebGpuRun {
           if (kern.onlyUpdate && t >= T) return;
           if (kern.dispatch === 'gradient') {
             const gp = this.gradPass!;
-            const groups = gp.groups.get(kern.at!)!;
+            const groups = gp.groups.get(gradientGroupKey(kern))!;
             layout.chunks.forEach((c, ci) => {
               pass.setBindGroup(0, groups[ci]);
               gp.kernel.passes.forEach((gpass, pi) => {
