@@ -310,10 +310,12 @@ export class WebGpuRun {
     const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false };
     const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1, gradientPass: usePass ? { partials: 1 } : null });
     const distributed = shape.plan === 'distributed';
-    const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : 1;
     // a gradient pass's per-quad data (bytes per quad do not depend on the workgroup shape) bounds the coordinate chunks too
     const probe = usePass ? gradientKernelFor(problem) : null;
     if (probe && !probe.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${probe.reason}`, 'use engine "cpu"');
+    // a pass's per-replica scratch (logistic: m floats) must fit one binding per chunk: counted as rows of the largest buffer
+    const scratchRows = probe?.kernel ? Math.ceil((probe.kernel.scratchFloatsPerReplica * 4) / (16 * Math.ceil(d / 4))) : 0;
+    const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : Math.max(1, scratchRows);
     const passQuadBytes = probe?.kernel ? Math.max(0, ...probe.kernel.bindings.map((b) => (b.perQuadBytes && probe.kernel!.coordinateSplit ? b.perQuadBytes : 0))) : 0;
     const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0, Math.max(32, passQuadBytes));
     let gk: GradientKernel | null = null;
@@ -326,7 +328,7 @@ export class WebGpuRun {
       }
       for (const b of gk.bindings) {
         const bytes = b.role === 'data' ? (b.perQuadBytes && layout.chunks.some((c) => c.quads !== layout.dq) ? Math.max(...layout.chunks.map((c) => c.quads * b.perQuadBytes!)) : b.data!.byteLength) : b.role === 'scratch' ? Math.max(...layout.chunks.map((c) => c.rows)) * gk.scratchFloatsPerReplica * 4 : 0;
-        if (bytes > layout.maxBinding) throw new UserInputError('replicas x d', `is too large for one binding of the ${gk.family} gradient pass's ${b.name} (${fmtBytes(bytes)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
+        if (bytes > layout.maxBinding) throw new UserInputError('replicas x d', `is too large for one binding of the ${gk.family} gradient pass's ${b.name} (${bytes} bytes > ${layout.maxBinding})`, `replicas = ${R}, d = ${d}`);
       }
     }
     const fOffset = (gk ? gk.fConstant : problem.f(sq.center)) - fStar;
@@ -353,7 +355,7 @@ export class WebGpuRun {
     // two f-partial regions: the pass at x (or an oracle point) and the pass at an output vector
     const rpartFloats = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, 2) : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
     const gradBytes = gk ? gk.bindings.reduce((a, b) => a + (b.role === 'data' ? b.data!.byteLength : 0), 0) + R * gk.scratchFloatsPerReplica * 4 : 0;
-    const scalarBytes = (general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0) + (gk ? rpartFloats * 4 : 0) + gradBytes;
+    const scalarBytes = gk ? (general ? R * NSW * 4 : 0) + rpartFloats * 4 + gradBytes : general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0;
     const W = Math.ceil(d / 32);
     const distBytes = dist
       ? {

@@ -7,7 +7,7 @@ import type { LogisticSplit } from '../problems/logistic-core.ts';
 import type { Problem } from '../problems/types.ts';
 import { fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
-import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
+import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
 import { simulateWithBounds, U, type Tracked, type TrackedGradient } from './f32-bounds.ts';
 import { expSumBounds, gradientKernelFor, logisticBounds, quarticSumBounds, rotatedQuadraticBounds, sumCoshBounds } from './gradients/index.ts';
 import { gpuForTests } from './test-support.ts';
@@ -134,7 +134,17 @@ const oracleFx: AlgorithmDef = {
   },
 };
 
-const cases: Array<{ name: string; kind: Kind; make: () => Problem; lr: number }> = [
+interface Case {
+  name: string;
+  kind: Kind;
+  make: () => Problem;
+  lr: number;
+  /** Only these programs (default: all), replicas (default 8), workers averaged (default 1). */
+  only?: string[];
+  R?: number;
+  workers?: number;
+}
+const cases: Case[] = [
   { name: 'rotated-quadratic d=37', kind: 'rotated-quadratic', make: () => createProblem('rotated-quadratic', { d: 37 }), lr: 0.02 },
   { name: 'logistic-synthetic m=300 d=21', kind: 'logistic', make: () => createProblem('logistic-synthetic', { m: 300, d: 21 }), lr: 0.02 },
   { name: 'sum-cosh d=37 (a=1.5, b=2)', kind: 'sum-cosh', make: () => createProblem('sum-cosh', { d: 37, a: 1.5, b: 2 }), lr: 0.02 },
@@ -160,12 +170,16 @@ describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/g
   // derived bound (simulateWithBounds with the oracle above), f - f* and the gradient norms at
   // t = 0, 1, 3 within theirs. Coordinates whose sign decision was within rounding of 0 are counted
   // (their bound allows the flip) and must stay below 1% so the comparison keeps its power.
-  for (const c of cases) {
+  const extra: Case[] = [
+    { name: 'mushroom (80% training split, d = 112)', kind: 'logistic', make: () => createProblem('mushroom', {}), lr: 0.02, only: ['signsgd'], R: 4 },
+    { name: 'sum-cosh d=37, 3 workers averaged', kind: 'sum-cosh', make: () => createProblem('sum-cosh', { d: 37, a: 1.5, b: 2 }), lr: 0.02, only: ['signsgd', 'ef-signsgd'], workers: 3 },
+  ];
+  for (const c of [...cases, ...extra]) {
     const problem = c.make();
-    for (const def of programs) {
+    for (const def of programs.filter((p) => !c.only || c.only.includes(p.id))) {
       it(`${def.id}, ${c.name}: x_3 and the metrics within the derived float32 bounds of runCpu`, async () => {
-        const R = 8;
-        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def, c.lr), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 1, replicas: R, seed: 77, checkpoints: [0, 1, 3] };
+        const R = c.R ?? 8;
+        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def, c.lr), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: c.workers ?? 1, replicas: R, seed: 77, checkpoints: [0, 1, 3] };
         const layout = planLayout(problem.d, R, gpu!.limits);
         const made = gradientKernelFor(problem, { wx: layout.wx, wy: layout.wy });
         if (!made.kernel) throw new Error(made.reason);
@@ -200,6 +214,22 @@ describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/g
       });
     }
   }
+
+  it('replica chunks sized by the logistic scratch (m floats per replica) are bit-identical to one chunk', async () => {
+    const problem = createProblem('logistic-synthetic', { m: 300, d: 21 });
+    const spec: RunSpec = { algorithm: algorithms.get('signum'), hyper: { lr: 0.01, beta: 0.3 }, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 1, replicas: 100, seed: 5, checkpoints: [0, 3] };
+    const a = await runWebGpu(spec, { gpu: gpu! });
+    const run = await WebGpuRun.create(spec, { gpu: gpu!, maxBindingBytes: 32768 });
+    try {
+      // 1200 bytes of scratch per replica: at most 27 replicas per 32 KiB binding
+      expect(run.layout.chunks.length).toBeGreaterThanOrEqual(4);
+      const b = await run.finish();
+      expect(Array.from(b.finalX)).toEqual(Array.from(a.finalX));
+      for (let k = 0; k < 2; k++) expect(Array.from(b.curve[k].fGap)).toEqual(Array.from(a.curve[k].fGap));
+    } finally {
+      run.destroy();
+    }
+  });
 
   it('coordinate chunks (sum-cosh, d = 2100 split into 3 chunks, data bound at per-quad offsets) are bit-identical to the unsplit run', async () => {
     const problem = createProblem('sum-cosh', { d: 2100, b: 2 });
