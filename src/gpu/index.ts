@@ -11,6 +11,9 @@ export {
   generateStepKernel,
   generateReduceKernel,
   isFloat32Normal,
+  gradientFpartBase,
+  GRADIENT_VECTOR,
+  GRADIENT_OUT_VECTOR,
   type GpuSupport,
   type GpuPlan,
   type ProblemShape,
@@ -21,3 +24,4 @@ export {
 } from './codegen.ts';
 export { wgslNoiseFor, NOISE_PRELUDE_WGSL, WGSL_NOISE_IDS, type WgslNoise, type HasWgslNoise } from './noise.wgsl.ts';
 export { PHILOX_WGSL } from './philox.wgsl.ts';
+export { gradientKernelFor, gradientPassKind, type GradientKernel } from './gradients/index.ts';

@@ -5,7 +5,7 @@ import type { RunSpec } from '../engine/types.ts';
 import { createProblem } from '../problems/index.ts';
 import type { LogisticSplit } from '../problems/logistic-core.ts';
 import type { Problem } from '../problems/types.ts';
-import { fixtureGaussian } from '../testing/fixtures.ts';
+import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
 import { simulateWithBounds, U, type Tracked, type TrackedGradient } from './f32-bounds.ts';
@@ -229,6 +229,19 @@ describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/g
     } finally {
       run.destroy();
     }
+  });
+
+  it('a pass that needs whole replica rows refuses a layout with coordinate chunks', async () => {
+    // a diagonal quadratic presented as a dense hessian (what the rotated-quadratic pass reads), d = 1030
+    const d = 1030;
+    const base = diagQuadratic(Array.from({ length: d }, () => 1), Array.from({ length: d }, () => 0), Array.from({ length: d }, () => 1));
+    const hessian = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) hessian[i * d + i] = 1;
+    const { separableQuadratic: _omit, ...rest } = base;
+    const dense = { ...rest, id: 'dense-diag', hessian, constants: { ...base.constants, xStar: new Float64Array(d) } } as Problem;
+    expect(problemShapeOf(dense).gradientPass).toBe(true);
+    const spec: RunSpec = { algorithm: algorithms.get('signsgd'), hyper: { lr: 0.01 }, problem: dense, noise: null, T: 1, workers: 1, replicas: 1, seed: 1 };
+    await expect(runWebGpu(spec, { gpu: gpu!, maxBindingBytes: 8192 })).rejects.toThrow(/replicas x d: is too large for the rotated-quadratic gradient pass on the webgpu engine: it needs whole replica rows/);
   });
 
   it('coordinate chunks (sum-cosh, d = 2100 split into 3 chunks, data bound at per-quad offsets) are bit-identical to the unsplit run', async () => {
