@@ -1,8 +1,8 @@
 /**
  * `npm run bench:cpu`: the Signum step on a separable quadratic with Gaussian noise at 2^20
  * coordinates per step (replicas x d), on the CPU engine: one process, then replicas split over
- * all cores (the fused step with the WebAssembly SIMD noise kernel, and with the JavaScript noise loop
- * for comparison); beside the numpy peer (../shared/peers/numpy_signum_bench.py is not read at run time:
+ * all cores (the fused step with the WebAssembly SIMD noise kernel and update, with the WebAssembly
+ * noise and the JavaScript update loop, and all in JavaScript, for comparison); beside the numpy peer (../shared/peers/numpy_signum_bench.py is not read at run time:
  * bench/numpy_signum_peer.py is the project's copy of the same measurement) when python3 with numpy
  * is present. Prints one table; nothing is asserted.
  */
@@ -54,8 +54,8 @@ async function perStep(run: (T: number) => Promise<unknown> | unknown, base = T)
 for (const [R, d] of shapes) {
   const rec = recipe(R, d);
   const spec = specFromRecipe(rec);
-  // the fused step with the WebAssembly noise kernel (default), then with its JavaScript noise loop
-  for (const wasm of [true, false]) {
+  // the fused step all in WebAssembly (default), with the JavaScript update loop, then all JavaScript
+  for (const wasm of [true, 'noise', false] as const) {
     runCpu({ ...spec, T: 2 }, { wasm }); // warm-up: compile the generated loops
     const ms1 = await perStep((steps) => runCpu({ ...spec, T: steps }, { wasm }));
     rows.push([`signcheck cpu (${runCpu({ ...spec, T: 1 }, { wasm }).path} step, 1 process)`, `${R} x ${d}`, ms1.toFixed(2), ((R * d) / ms1 / 1e3).toFixed(1)]);

@@ -39,9 +39,11 @@ export interface CpuOptions {
   /**
    * In the fused step with Gaussian noise, draw the noise with the WebAssembly SIMD kernel
    * (src/engine/wasm/normals.ts; default true, same numbers); false keeps the JavaScript loop. Falls
-   * back to JavaScript where WebAssembly SIMD is unavailable.
+   * back to JavaScript where WebAssembly SIMD is unavailable. With true the per-coordinate update is
+   * WebAssembly too where the program allows (src/engine/wasm/update.ts; path `fused-wasm`);
+   * 'noise' keeps the JavaScript update loop (path `fused-wasm-noise`).
    */
-  readonly wasm?: boolean;
+  readonly wasm?: boolean | 'noise';
   /**
    * Run only replicas [start, end) of the spec (worker threads split a cell this way). Streams are
    * keyed by the global replica index, so the union of the parts equals the whole run bit for bit.
@@ -149,7 +151,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const isGaussian = noise !== null && noise.model.samplesPerCall === 4 && noise.model.id === 'gaussian';
   const canFuse = options.fused !== false && sq !== undefined && n === 1 && fusable(checked) && !prog.output && !options.observe;
   const kernel = canFuse && isGaussian && (sigmaVec !== null || sigmaScalar !== 0) && options.wasm !== false ? wasmNormals() : null;
-  const fused = canFuse ? compileFused(checked, isGaussian, kernel) : null;
+  const fused = canFuse ? compileFused(checked, isGaussian, kernel, options.wasm !== 'noise') : null;
   // oracle ops re-use this step's draws: keep each worker's added noise (zeros without noise)
   const noiseKeep = prog.ops.some((o) => o.op === 'oracle') ? new Float64Array(n * d) : null;
   const oracleRow = noiseKeep ? new Float64Array(d) : null;
@@ -337,7 +339,7 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   }
   return {
     engine: 'cpu',
-    path: fused ? (kernel ? 'fused-wasm' : 'fused') : 'general',
+    path: fused ? fused.variant : 'general',
     checkpoints,
     curve,
     avgG1,

@@ -1,9 +1,10 @@
-import { toJs, usesRand } from '../algorithms/expr.ts';
+import { toJs, usesRand, type Expr } from '../algorithms/expr.ts';
 import { BUILTIN_PARAMS, type CheckedProgram, type MapOp } from '../algorithms/program.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
 import { boxMullerSource, LOG_POW2, QC, QS } from '../rng/streams.ts';
 import type { NoiseModel } from '../noise/types.ts';
 import type { WasmNormals } from './wasm/normals.ts';
+import { UPDATE_CHUNK, updateLayout, updateModuleBytes, type Assignment } from './wasm/update.ts';
 
 /**
  * The CPU engine's fast path, the same fusion the GPU kernels do: for programs whose ops are all
@@ -30,7 +31,16 @@ export type FusedStep = (
 ) => void;
 
 /** Coordinates per call of the WebAssembly noise kernel in the fused step (a multiple of 16). */
-export const WASM_CHUNK = 2048;
+export const WASM_CHUNK = UPDATE_CHUNK;
+
+/**
+ * Which fused variant a compiled step is: `fused` (JavaScript noise and update), `fused-wasm`
+ * (WebAssembly noise kernel and WebAssembly update, src/engine/wasm/update.ts), `fused-wasm-noise`
+ * (WebAssembly noise, JavaScript update: programs using exp or log, or `wasmUpdate` off).
+ */
+export type FusedVariant = 'fused' | 'fused-wasm' | 'fused-wasm-noise';
+/** A compiled fused step and its variant. */
+export type CompiledFused = FusedStep & { readonly variant: FusedVariant };
 
 // one function object per generated source: runs of the same program reuse its optimised code
 const flatCache = new Map<string, (...a: unknown[]) => void>();
@@ -80,10 +90,18 @@ export function philoxRoundKeys(k0: number, k1: number, out = new Int32Array(20)
  * Compiles the fused step for a program's server maps. `gaussian` inlines Box-Muller. With `wasm`
  * (Gaussian noise that is present: sigma not identically 0) the noise of each step comes from the
  * WebAssembly kernel (src/engine/wasm/normals.ts: the same numbers, summed over the minibatch in the
- * same order) and one flat JavaScript loop applies gradient, noise and update; otherwise the
- * generated loop draws its own noise block by block.
+ * same order); with `wasmUpdate` (default) gradient, norms, noise and update then run as WebAssembly
+ * f64x2 code too (src/engine/wasm/update.ts, variant `fused-wasm`) where the program uses only the
+ * functions it emits, else one flat JavaScript loop applies them (`fused-wasm-noise`); without
+ * `wasm` the generated loop draws its own noise block by block (`fused`). All variants are
+ * bit-identical to the general path (fused-cpu.test.ts).
  */
-export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: WasmNormals | null = null): FusedStep {
+export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: WasmNormals | null = null, wasmUpdate = true): CompiledFused {
+  const tag = (f: FusedStep, variant: FusedVariant) => Object.assign(f, { variant }) as CompiledFused;
+  if (wasm && gaussian && wasmUpdate) {
+    const step = wasmUpdateStep(checked, wasm);
+    if (step) return tag(step, 'fused-wasm');
+  }
   const maps = checked.program.ops as MapOp[];
   const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
   const vecs = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
@@ -161,7 +179,7 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: W
       fn = new Function('__pos', 'W', 'Z', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', flat) as (...a: unknown[]) => void;
       flatCache.set(flat, fn);
     }
-    return fn.bind(null, pos, wasm, new Float64Array(WASM_CHUNK)) as FusedStep;
+    return tag(fn.bind(null, pos, wasm, new Float64Array(WASM_CHUNK)) as FusedStep, 'fused-wasm-noise');
   }
   const noiseGen = gaussian
     ? `let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
@@ -193,5 +211,117 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: W
     norms[0] = s1; norms[1] = Math.sqrt(s2);`;
   const keyBuf = new Int32Array(20);
   const keys = (k0: number, k1: number) => philoxRoundKeys(k0, k1, keyBuf);
-  return new Function('__pos', 'QS', 'QC', 'LP2', 'keys', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', src).bind(null, pos, QS, QC, LOG_POW2, keys) as FusedStep;
+  return tag(new Function('__pos', 'QS', 'QC', 'LP2', 'keys', 'V', 'diag', 'center', 'sigmaVec', 'sigma', 'P', 'd', 'seed', 'purpose', 't', 'replica', 'batch', 'model', 'norms', src).bind(null, pos, QS, QC, LOG_POW2, keys) as FusedStep, 'fused');
+}
+
+type UpdateExports = { update_s: (n: number) => void; update_v: (n: number) => void };
+const updateCache = new WeakMap<WasmNormals, Map<string, UpdateExports | null>>();
+
+/**
+ * The fused step with the per-coordinate work in WebAssembly (src/engine/wasm/update.ts): per chunk
+ * of {@link WASM_CHUNK} coordinates the noise kernel writes the minibatch sum of normals into the
+ * shared memory, diag, center, sigma and the program's vectors are copied in, the update function
+ * runs, and the written vectors are copied back. Null where the program uses a function the emitter
+ * does not write (exp, log) or a local that shadows a parameter name.
+ */
+function wasmUpdateStep(checked: CheckedProgram, W: WasmNormals): FusedStep | null {
+  const maps = checked.program.ops as MapOp[];
+  const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
+  const vecSet = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
+  const assign: Assignment[] = [];
+  const vecs = new Set<string>(['x']);
+  const written = new Set<string>();
+  const usedParams = new Set<string>();
+  const locals = new Set<string>();
+  const visit = (e: Expr): boolean => {
+    switch (e.kind) {
+      case 'var':
+        if (locals.has(e.name)) return true;
+        if (vecSet.has(e.name)) {
+          if (e.name !== 'g') vecs.add(e.name);
+          return true;
+        }
+        if (params.has(e.name)) {
+          usedParams.add(e.name);
+          return true;
+        }
+        return false;
+      case 'neg':
+        return visit(e.arg);
+      case 'bin':
+        return visit(e.left) && visit(e.right);
+      case 'call':
+        return e.args.every(visit);
+      default:
+        return true;
+    }
+  };
+  for (const op of maps) {
+    for (const [target, src] of op.assign) {
+      const e = checked.parsed.get(src)!;
+      if (!visit(e)) return null;
+      if (vecSet.has(target)) {
+        if (target !== 'g') {
+          vecs.add(target);
+          written.add(target);
+        }
+      } else {
+        if (params.has(target)) return null;
+        locals.add(target);
+      }
+      assign.push([target, e]);
+    }
+  }
+  const vecList = [...vecs];
+  const paramList = [...usedParams];
+  const bytes = updateModuleBytes(assign, vecList, written, paramList);
+  if (!bytes) return null;
+  // one instance per kernel and program: runs of the same program reuse its compiled code
+  let byProgram = updateCache.get(W);
+  if (!byProgram) updateCache.set(W, (byProgram = new Map()));
+  const cacheKey = Array.from(bytes, (b) => String.fromCharCode(b)).join('');
+  let ex = byProgram.get(cacheKey);
+  if (ex === undefined) {
+    ex = W.instantiate(bytes) as UpdateExports | null;
+    byProgram.set(cacheKey, ex);
+  }
+  if (!ex) return null;
+  const fns = ex;
+  const L = updateLayout(vecList.length);
+  const size = L.bytes(paramList.length);
+  const S = L.scalars / 8;
+  const oZ = L.diag / 8;
+  const oC = L.center / 8;
+  const oS = L.sigma / 8;
+  const oV = vecList.map((_, k) => L.vec(k) / 8);
+  const wr = vecList.map((v) => written.has(v));
+  return (V, diag, center, sigmaVec, sigma, P, d, seed, purpose, t, replica, batch, _model, norms) => {
+    const M = W.reserve(size); // a fresh view if another module grew the shared memory
+    M[S] = 0;
+    M[S + 1] = 0;
+    M[S + 2] = 1 / batch;
+    M[S + 3] = sigma;
+    for (let k = 0; k < paramList.length; k++) M[S + 4 + k] = P[paramList[k]];
+    const arrs = vecList.map((v) => V[v]);
+    const run = sigmaVec === null ? fns.update_s : fns.update_v;
+    for (let base = 0; base < d; base += WASM_CHUNK) {
+      const n = Math.min(WASM_CHUNK, d - base);
+      const end = base + n;
+      W.fill(seed >>> 0, purpose >>> 0, t >>> 0, replica >>> 0, batch, base, n);
+      M.set(diag.subarray(base, end), oZ);
+      M.set(center.subarray(base, end), oC);
+      if (sigmaVec !== null) M.set(sigmaVec.subarray(base, end), oS);
+      for (let k = 0; k < arrs.length; k++) M.set(arrs[k].subarray(base, end), oV[k]);
+      if (n & 1) {
+        // the pad lane of the last pair: ge = 0 (0 (0 - 0)), adding +0 to the norm sums
+        M[oZ + n] = 0;
+        M[oC + n] = 0;
+        M[oV[0] + n] = 0;
+      }
+      run(n);
+      for (let k = 0; k < arrs.length; k++) if (wr[k]) arrs[k].set(M.subarray(oV[k], oV[k] + n), base);
+    }
+    norms[0] = M[S];
+    norms[1] = Math.sqrt(M[S + 1]);
+  };
 }

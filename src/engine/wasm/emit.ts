@@ -118,6 +118,7 @@ export const OP = {
   'i32.sub': 0x6b,
   'i32.mul': 0x6c,
   'i32.shl': 0x74,
+  'i32.shr_u': 0x76,
   'f64.abs': 0x99,
   'f64.neg': 0x9a,
   'f64.sqrt': 0x9f,

@@ -198,8 +198,32 @@ export class WasmNormals {
     private readonly memory: WasmMemory,
     private readonly set: GaussFn,
     private readonly add: GaussFn,
+    private readonly api: WasmApi,
   ) {
     this.view = new Float64Array(memory.buffer);
+  }
+
+  /** Grows the shared memory to at least `bytes` bytes; returns a float64 view of all of it. */
+  reserve(bytes: number): Float64Array {
+    if (bytes > this.memory.buffer.byteLength) {
+      this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
+      this.view = new Float64Array(this.memory.buffer);
+    }
+    return this.view;
+  }
+
+  /**
+   * Instantiates another module (importing `env.memory`) on this kernel's memory, so that its
+   * functions read the normals where {@link WasmNormals.fill} writes them (byte offset 0). Returns
+   * its exports, or null where the module does not validate.
+   */
+  instantiate(bytes: Uint8Array): Record<string, unknown> | null {
+    try {
+      if (!this.api.validate(bytes)) return null;
+      return new this.api.Instance(new this.api.Module(bytes), { env: { memory: this.memory } }).exports;
+    } catch {
+      return null;
+    }
   }
 
   /** Compiles the kernel; null where WebAssembly SIMD is unavailable. */
@@ -211,7 +235,7 @@ export class WasmNormals {
       const memory = new api.Memory({ initial: 1 });
       const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
       const ex = inst.exports as unknown as { gauss_set: GaussFn; gauss_add: GaussFn };
-      return new WasmNormals(memory, ex.gauss_set, ex.gauss_add);
+      return new WasmNormals(memory, ex.gauss_set, ex.gauss_add, api);
     } catch {
       return null;
     }
