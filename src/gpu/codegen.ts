@@ -901,15 +901,18 @@ ${gp ? fsumFunction(slot, gp.partials) : ''}`;
   };
 }
 
-/** Per-replica finishing of reduction slots (one workgroup of 64 per replica): v -> `store`. */
-function replicaGroupKernel(entry: string, items: ReadonlyArray<{ slot: number; kind: 'sum' | 'max'; store: string }>): string {
-  const parts = items.map(({ slot, kind, store }) => {
-    const id = kind === 'sum' ? '0.0' : 'sc_neg_inf()';
-    const comb = (a: string, b: string) => (kind === 'sum' ? `${a} + ${b}` : `sc_maxnan(${a}, ${b})`);
-    return `  {
+/**
+ * WGSL block finishing one reduction slot in a workgroup of REDUCE_THREADS: combines the row's
+ * per-workgroup partials `rpart[partialRow * ch.nwg + i]` (sum, or max with NaN kept), then runs
+ * `store` with the result in `v` unless the replica has diverged.
+ */
+function finishSlotWgsl(kind: 'sum' | 'max', store: string, partialRow: string): string {
+  const id = kind === 'sum' ? '0.0' : 'sc_neg_inf()';
+  const comb = (a: string, b: string) => (kind === 'sum' ? `${a} + ${b}` : `sc_maxnan(${a}, ${b})`);
+  return `  {
     var v: f32 = ${id};
     for (var i = lid.x; i < ch.nwg; i = i + ${REDUCE_THREADS}u) {
-      v = ${comb('v', `rpart[(${slot}u * ch.R + r) * ch.nwg + i]`)};
+      v = ${comb('v', `rpart[${partialRow} * ch.nwg + i]`)};
     }
     redr[lid.x] = v;
     for (var h = ${REDUCE_THREADS / 2}u; h > 0u; h = h >> 1u) {
@@ -924,6 +927,12 @@ function replicaGroupKernel(entry: string, items: ReadonlyArray<{ slot: number; 
     }
     workgroupBarrier();
   }`;
+}
+
+/** Per-replica finishing of reduction slots (one workgroup of 64 per replica): v -> `store`. */
+function replicaGroupKernel(entry: string, items: ReadonlyArray<{ slot: number; kind: 'sum' | 'max'; store: string }>): string {
+  const parts = items.map(({ slot, kind, store }) => {
+    return finishSlotWgsl(kind, store, `(${slot}u * ch.R + r)`);
   });
   return `@compute @workgroup_size(${REDUCE_THREADS})
 fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -1664,26 +1673,7 @@ function rowScalarTree(acc: string, kind: 'sum' | 'max', slot: number, row: stri
 function rowGroupKernel(entry: string, scope: Scope, N: number, items: ReadonlyArray<{ slot: number; kind: 'sum' | 'max'; store: string }>): string {
   const worker = scope === 'worker';
   const parts = items.map(({ slot, kind, store }) => {
-    const id = kind === 'sum' ? '0.0' : 'sc_neg_inf()';
-    const comb = (a: string, b: string) => (kind === 'sum' ? `${a} + ${b}` : `sc_maxnan(${a}, ${b})`);
-    return `  {
-    var v: f32 = ${id};
-    for (var i = lid.x; i < ch.nwg; i = i + ${REDUCE_THREADS}u) {
-      v = ${comb('v', `rpart[(${slot}u * ch.R * ch.nw + row) * ch.nwg + i]`)};
-    }
-    redr[lid.x] = v;
-    for (var h = ${REDUCE_THREADS / 2}u; h > 0u; h = h >> 1u) {
-      workgroupBarrier();
-      if (lid.x < h) {
-        redr[lid.x] = ${comb('redr[lid.x]', 'redr[lid.x + h]')};
-      }
-    }
-    if (lid.x == 0u && status[r].div < 0) {
-      let v = redr[0];
-      ${store}
-    }
-    workgroupBarrier();
-  }`;
+    return finishSlotWgsl(kind, store, `(${slot}u * ch.R * ch.nw + row)`);
   });
   return `@compute @workgroup_size(${REDUCE_THREADS})
 fn ${entry}(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {

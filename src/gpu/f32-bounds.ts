@@ -143,6 +143,38 @@ export interface TrackedRun {
   readonly metrics: TrackedMetrics;
 }
 
+/** A row sum on the device: `sumLevels` levels of float32 additions add sumLevels u (sum |terms| + e) to its error. */
+const rowSumFor =
+  (sumLevels: number) =>
+  (v: number, e: number, abs: number): Tracked => ({ v, e: e + sumLevels * U * (abs + e), uncertain: false });
+
+/** Running value of one row reduction in the float32 simulation: a sum (value, error, sum of |terms|) or a max. */
+interface ReductionAcc {
+  v: number;
+  e: number;
+  abs: number;
+  max: number;
+  maxE: number;
+}
+const newReduction = (): ReductionAcc => ({ v: 0, e: 0, abs: 0, max: -Infinity, maxE: 0 });
+
+/** Adds one coordinate's tracked term to a sum or max reduction. */
+function accumulateReduction(acc: ReductionAcc, kind: 'sum' | 'max', val: Tracked): void {
+  if (kind === 'sum') {
+    acc.v += val.v;
+    acc.e += val.e;
+    acc.abs += Math.abs(val.v);
+  } else {
+    acc.max = Math.max(acc.max, val.v);
+    acc.maxE = Math.max(acc.maxE, val.e);
+  }
+}
+
+/** The tracked scalar a finished reduction stores; a sum adds the device's summation error through `rowSum`. */
+function finishReduction(acc: ReductionAcc, kind: 'sum' | 'max', uncertain: boolean, rowSum: (v: number, e: number, abs: number) => Tracked): Tracked {
+  return kind === 'sum' ? { ...rowSum(acc.v, acc.e, acc.abs), uncertain } : { v: acc.max, e: acc.maxE, uncertain };
+}
+
 const sumTracked = (a: Tracked, b: Tracked): Tracked => {
   const v = a.v + b.v;
   return { v, e: a.e + b.e + U * Math.abs(v), uncertain: a.uncertain || b.uncertain };
@@ -211,7 +243,7 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
     return { g: mulTracked(L[i], dx), dx };
   };
   /** Sum of nonnegative-magnitude terms through sumLevels roundings. */
-  const rowSum = (v: number, e: number, abs: number): Tracked => ({ v, e: e + sumLevels * U * (abs + e), uncertain: false });
+  const rowSum = rowSumFor(sumLevels);
 
   for (let r = 0; r < R; r++) {
     const vec = new Map<string, Tracked[]>([['x', Array.from(x0, (v) => input(v))]]);
@@ -332,7 +364,7 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
       prog.ops.forEach((op, opIndex) => {
         if (op.op === 'map') {
           const m = op as MapOp;
-          const reds = (m.reduce ?? []).map(() => ({ v: 0, e: 0, abs: 0, max: -Infinity, maxE: 0 }));
+          const reds = (m.reduce ?? []).map(newReduction);
           const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
           for (let i = 0; i < d; i++) {
             const locals = new Map<string, Tracked>();
@@ -360,20 +392,12 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
             (m.reduce ?? []).forEach((rr, k) => {
               const val = trackExpr(checked.parsed.get(rr.expr)!, env);
               if (val.uncertain) uncR = 1;
-              const acc = reds[k];
-              if (rr.kind === 'sum') {
-                acc.v += val.v;
-                acc.e += val.e;
-                acc.abs += Math.abs(val.v);
-              } else {
-                acc.max = Math.max(acc.max, val.v);
-                acc.maxE = Math.max(acc.maxE, val.e);
-              }
+              accumulateReduction(reds[k], rr.kind, val);
             });
           }
           (m.reduce ?? []).forEach((rr, k) => {
             const acc = reds[k];
-            scal.set(rr.into, rr.kind === 'sum' ? { ...rowSum(acc.v, acc.e, acc.abs), uncertain: uncR === 1 } : { v: acc.max, e: acc.maxE, uncertain: uncR === 1 });
+            scal.set(rr.into, finishReduction(acc, rr.kind, uncR === 1, rowSum));
           });
         } else if (op.op === 'scalar') {
           for (const [target, src] of (op as ScalarOp).assign) {
@@ -458,7 +482,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
     const dx: Tracked = { v: dxv, e: p.e + c.e + U * Math.abs(dxv), uncertain: false };
     return { g: mulTracked(Ld[i], dx), dx };
   };
-  const rowSum = (v: number, e: number, abs: number): Tracked => ({ v, e: e + sumLevels * U * (abs + e), uncertain: false });
+  const rowSum = rowSumFor(sumLevels);
   const steps = T + 1;
   const X = new Float64Array(R * d);
   const EX = new Float64Array(R * d);
@@ -594,7 +618,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
               continue;
             }
             const m = op as MapOp;
-            const reds = (m.reduce ?? []).map(() => ({ v: 0, e: 0, abs: 0, max: -Infinity, maxE: 0 }));
+            const reds = (m.reduce ?? []).map(newReduction);
             const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
             const rowOf = (name: string): Tracked[] | undefined => (vecScope.get(name) === 'worker' ? worker.get(name)![j] : server.get(name));
             for (let i = 0; i < d; i++) {
@@ -622,20 +646,12 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
               (m.reduce ?? []).forEach((rr, k) => {
                 const val = trackExpr(checked.parsed.get(rr.expr)!, env);
                 if (val.uncertain) uncR = 1;
-                const acc = reds[k];
-                if (rr.kind === 'sum') {
-                  acc.v += val.v;
-                  acc.e += val.e;
-                  acc.abs += Math.abs(val.v);
-                } else {
-                  acc.max = Math.max(acc.max, val.v);
-                  acc.maxE = Math.max(acc.maxE, val.e);
-                }
+                accumulateReduction(reds[k], rr.kind, val);
               });
             }
             (m.reduce ?? []).forEach((rr, k) => {
               const acc = reds[k];
-              const val: Tracked = rr.kind === 'sum' ? { ...rowSum(acc.v, acc.e, acc.abs), uncertain: uncR === 1 } : { v: acc.max, e: acc.maxE, uncertain: uncR === 1 };
+              const val = finishReduction(acc, rr.kind, uncR === 1, rowSum);
               if (scalScope.get(rr.into) === 'worker') wScal.get(rr.into)![j] = val;
               else sScal.set(rr.into, val);
             });
