@@ -1,6 +1,7 @@
 import { UserInputError } from '../core/errors.ts';
 import { wgslFloat } from '../algorithms/expr.ts';
 import type { NoiseModel } from '../noise/types.ts';
+import { LOG1P_ATANH_WGSL } from './wgsl-math.ts';
 
 /**
  * Noise transforms in WGSL: the GPU side of {@link NoiseModel.fromWords}. Each transform maps the
@@ -48,23 +49,13 @@ const SC_HALF_PI: f32 = 1.5707963267948966;
 fn sc_unit(w: u32) -> f32 {
   return (f32(w) + 0.5) * SC_TWO_M32;
 }
-
+${LOG1P_ATANH_WGSL}
 fn sc_ln_unit(w: u32) -> f32 {
   if (w < 0x7f000000u) {
     return log(sc_unit(w));
   }
   let v = (f32(~w) + 0.5) * SC_TWO_M32;
-  let s = v / (2.0 - v);
-  let s2 = s * s;
-  var p = 1.0 / 17.0;
-  p = p * s2 + 1.0 / 15.0;
-  p = p * s2 + 1.0 / 13.0;
-  p = p * s2 + 1.0 / 11.0;
-  p = p * s2 + 1.0 / 9.0;
-  p = p * s2 + 1.0 / 7.0;
-  p = p * s2 + 1.0 / 5.0;
-  p = p * s2 + 1.0 / 3.0;
-  return -2.0 * (s + s * s2 * p);
+  return wm_log1p_atanh(-v);
 }
 
 fn sc_sincos_2pi(w: u32) -> vec2<f32> {

@@ -1,4 +1,5 @@
 import type { LogisticSplit } from '../../problems/logistic-core.ts';
+import { LOG1P_ATANH_WGSL } from '../wgsl-math.ts';
 import { checkShape, defaultShape, f32Lit, FIXED_BINDINGS, fTree, gamma, moduleHeader, gridEntry, U32, U64, F32_TINY, type GradientKernel } from './common.ts';
 
 /** What the pass needs from a logistic-regression problem (a LogisticProblem has both fields). */
@@ -15,21 +16,8 @@ export interface LogisticData {
  *   and its log near 1 is only 2^-21-accurate in absolute terms.
  */
 const LOGISTIC_FNS_WGSL = /* wgsl */ `
-fn lg_log1p01(v: f32) -> f32 {
-  let s = v / (2.0 + v);
-  let s2 = s * s;
-  var q = 1.0 / 17.0;
-  q = q * s2 + 1.0 / 15.0;
-  q = q * s2 + 1.0 / 13.0;
-  q = q * s2 + 1.0 / 11.0;
-  q = q * s2 + 1.0 / 9.0;
-  q = q * s2 + 1.0 / 7.0;
-  q = q * s2 + 1.0 / 5.0;
-  q = q * s2 + 1.0 / 3.0;
-  return 2.0 * (s + s * s2 * q);
-}
-fn lg_softplus(t: f32) -> f32 {
-  return max(t, 0.0) + lg_log1p01(exp(-abs(t)));
+${LOG1P_ATANH_WGSL}fn lg_softplus(t: f32) -> f32 {
+  return max(t, 0.0) + wm_log1p_atanh(exp(-abs(t)));
 }
 fn lg_sigmoid(t: f32) -> f32 {
   if (t >= 0.0) { return 1.0 / (1.0 + exp(-t)); }
