@@ -225,12 +225,25 @@ function seriesOf(row: ResultRow, seriesParams: readonly string[]): { key: strin
     if (v === undefined) throw new UserInputError(`series param ${p}`, 'must be present in every row', `missing in cell ${shown(row.cell)}`);
     params[p] = v;
   }
+  const series = { algorithm: row.algorithm, problem: row.problem, noise: row.noise, engine: row.engine, seed: row.seed, params };
+  return { key: formatSeriesKey(series), series };
+}
+
+/**
+ * algorithm/problem/noise/engine/seed=S/p1=v1,p2=v2 (URI-encoded, values as JSON, params in their
+ * declared order); with `digits`, numeric values rounded to that many significant digits.
+ */
+function formatSeriesKey(series: SeriesSummary['series'], digits?: number): string {
+  const { algorithm, problem, noise, engine, seed, params } = series;
   const enc = encodeURIComponent;
-  const key =
-    [row.algorithm, row.problem, row.noise, row.engine].map(enc).join('/') +
-    `/seed=${row.seed}/` +
-    seriesParams.map((p) => `${enc(p)}=${enc(JSON.stringify(params[p]))}`).join(',');
-  return { key, series: { algorithm: row.algorithm, problem: row.problem, noise: row.noise, engine: row.engine, seed: row.seed, params } };
+  const value = (v: ParamValue): ParamValue => (digits !== undefined && typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
+  return (
+    [algorithm, problem, noise, engine].map(enc).join('/') +
+    `/seed=${seed}/` +
+    Object.keys(params)
+      .map((p) => `${enc(p)}=${enc(JSON.stringify(value(params[p])))}`)
+      .join(',')
+  );
 }
 
 /**
@@ -543,16 +556,7 @@ export const COMPARISON_DIGITS = 10;
  * a "missing" one. Series that differ in the first 10 digits stay distinct.
  */
 export function comparisonKey(s: Pick<SeriesSummary, 'series'>): string {
-  const { algorithm, problem, noise, engine, seed, params } = s.series;
-  const enc = encodeURIComponent;
-  const round = (v: ParamValue): ParamValue => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(COMPARISON_DIGITS)) : v);
-  return (
-    [algorithm, problem, noise, engine].map(enc).join('/') +
-    `/seed=${seed}/` +
-    Object.keys(params)
-      .map((p) => `${enc(p)}=${enc(JSON.stringify(round(params[p])))}`)
-      .join(',')
-  );
+  return formatSeriesKey(s.series, COMPARISON_DIGITS);
 }
 
 /**
