@@ -1,4 +1,5 @@
 import { gradientPassKind } from './gradients/index.ts';
+import { guardsInFloat32Form } from './guards.ts';
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
 import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
 import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
@@ -138,7 +139,7 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   // with the rewrite, the three-step differential tests of D-Adaptation and Prodigy found
   // coordinates outside the derived bound, and the float64 simulation of f32-bounds.ts does not
   // reproduce runCpu for ALIAS (README.md)
-  const widen = checked.workerOps ? f32GuardLiterals : (e: Expr) => e;
+  const widen = guardsInFloat32Form(def, checked.workerOps) ? f32GuardLiterals : (e: Expr) => e;
   for (const [src, e] of checked.parsed) for (const v of literals(widen(e))) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
   for (const [v, srcs] of bad) {
     const why = Math.abs(v) > F32_MAX ? 'it overflows to infinity' : `it rounds to 0 or a subnormal, so a guard such as max(s, ${v}) divides by zero`;
