@@ -1,5 +1,5 @@
 import { gradientPassKind } from './gradients/index.ts';
-import { guardsInFloat32Form } from './guards.ts';
+import { F32_MAX, F32_MIN_NORMAL, isFloat32Normal } from './guards.ts';
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
 import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
 import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
@@ -131,16 +131,10 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
     else if (!problem.workerQuadratics) reasons.push(`problem ${problem.id} is heterogeneous without per-worker separable-quadratic gradients (separableQuadraticWorkers)`);
   } else if (!problem.separable) {
     if (!problem.gradientPass) reasons.push(`problem ${problem.id} has no separable-quadratic gradient and no gradient pass (${problem.gradientReason ?? 'src/gpu/gradients covers rotated-quadratic, logistic regression, sum-cosh, exp-sum, quartic-sum'})`);
-    else if (checked.workerOps) reasons.push(`problem ${problem.id} needs a gradient pass and ${def.id} is a worker-scope program (the distributed plan computes each worker's gradient diag (x - c^j) inside its kernels; gradient passes are integrated in the single-node plans only)`);
   }
   const bad = new Map<number, string[]>();
-  // worker-scope programs get the float32 form of division guards (f32GuardLiterals); server-scope
-  // programs with such guards (ALIAS, D-Adaptation, Prodigy, normalized SGD, MoMo) stay refused:
-  // with the rewrite, the three-step differential tests of D-Adaptation and Prodigy found
-  // coordinates outside the derived bound, and the float64 simulation of f32-bounds.ts does not
-  // reproduce runCpu for ALIAS (README.md)
-  const widen = guardsInFloat32Form(def, checked.workerOps) ? f32GuardLiterals : (e: Expr) => e;
-  for (const [src, e] of checked.parsed) for (const v of literals(widen(e))) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
+  // division guards max(a, c) with 0 < c < 2^-126 have a float32 form (f32GuardLiterals, guards.ts)
+  for (const [src, e] of checked.parsed) for (const v of literals(f32GuardLiterals(e))) if (!isFloat32Normal(v)) bad.set(v, [...(bad.get(v) ?? []), src]);
   for (const [v, srcs] of bad) {
     const why = Math.abs(v) > F32_MAX ? 'it overflows to infinity' : `it rounds to 0 or a subnormal, so a guard such as max(s, ${v}) divides by zero`;
     reasons.push(`${def.id} uses the literal ${v}, which is not a float32 number (${why}), in ${srcs.length} expression(s), e.g. "${srcs[0]}"`);
@@ -149,16 +143,7 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
   return { supported: true, plan: checked.workerOps ? 'distributed' : isFusable(checked) ? 'fused' : 'general', reasons };
 }
 
-/** Largest finite float32. */
-export const F32_MAX = 3.4028234663852886e38;
-/** Smallest positive normal float32 (2^-126). */
-export const F32_MIN_NORMAL = 2 ** -126;
-
-/** True for 0 and for numbers within float32's normal range (no overflow, no underflow). */
-export function isFloat32Normal(v: number): boolean {
-  const a = Math.abs(v);
-  return v === 0 || (Number.isFinite(v) && a >= F32_MIN_NORMAL && a <= F32_MAX);
-}
+export { F32_MAX, F32_MIN_NORMAL, isFloat32Normal };
 
 function literals(e: Expr, into: number[] = []): number[] {
   switch (e.kind) {
@@ -220,14 +205,17 @@ export const GRADIENT_OUT_VECTOR = 'gexactout';
  * (at least one), rounded up to 64 floats (the 256-byte storage offset alignment); region 1 (the
  * pass at an output vector) follows region 0 (the pass at x or an oracle point), aligned the same way.
  */
-export function gradientFpartBase(reductionSlots: number, R: number, nwg: number, P = 0, region = 0): number {
-  return Math.ceil((Math.max(1, reductionSlots) * R * nwg) / 64) * 64 + region * Math.ceil((R * P) / 64) * 64;
+export function gradientFpartBase(reductionSlots: number, R: number, nwg: number, P = 0, region = 0, rowsPerReplica = 1): number {
+  return Math.ceil((Math.max(1, reductionSlots) * R * rowsPerReplica * nwg) / 64) * 64 + region * Math.ceil((R * P) / 64) * 64;
 }
 
-/** WGSL: sc_fsum(r, k0, region) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r. */
-function fsumFunction(slots: number, P: number): string {
+/**
+ * WGSL: sc_fsum(r, k0, region) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r.
+ * `rows`: reduction-slot rows (ch.R; the distributed plan's slots hold ch.R * ch.nw rows).
+ */
+function fsumFunction(slots: number, P: number, rows = 'ch.R'): string {
   return `fn sc_fsum(r: u32, k0: u32, region: u32) -> f32 {
-  let base = ((${Math.max(1, slots)}u * ch.R * ch.nwg + 63u) / 64u) * 64u + region * (((ch.R * ${P}u + 63u) / 64u) * 64u) + r * ${P}u;
+  let base = ((${Math.max(1, slots)}u * ${rows} * ch.nwg + 63u) / 64u) * 64u + region * (((ch.R * ${P}u + 63u) / 64u) * 64u) + r * ${P}u;
   var s = 0.0;
   for (var k = k0; k < ${P}u; k = k + ch.nwg) {
     s = s + rpart[base + k];
@@ -546,6 +534,9 @@ function emitMaps(
       const name = (v: string): string => {
         if (locals.has(v)) return `l_${v}`;
         if (v === 'x' || v === 'g' || declared.has(v)) return `v_${v}.${c}`;
+        // the CPU engine's precedence (compile-cpu.ts): a declared scalar shadows a builtin of the
+        // same name (D-Adaptation's and Prodigy's D estimate `d` is not the dimension)
+        if (info.scalarNames.includes(v)) return scalar(v);
         if (v in BUILTINS) return BUILTINS[v];
         if (hyper.has(v)) return `rec.p_${v}`;
         return scalar(v);
@@ -949,9 +940,10 @@ ${parts.join('\n')}
 function scalarKernel(entry: string, op: ScalarOp, info: ProgramInfo, hyper: ReadonlySet<string>, scalars: ReadonlyArray<{ name: string }>, NS: number): string {
   const written = new Set(op.assign.map(([t]) => t));
   const name = (v: string): string => {
+    // declared scalars first, as in the CPU engine (a scalar `d` shadows the dimension)
+    if (scalars.some((s) => s.name === v)) return `s_${v}`;
     if (v in BUILTINS) return BUILTINS[v];
     if (hyper.has(v)) return `rec.p_${v}`;
-    if (scalars.some((s) => s.name === v)) return `s_${v}`;
     throw new Error(`unresolved scalar name ${v}`);
   };
   const loads = scalars.map((s, i) => `  var s_${s.name} = scal[r * ${NS}u + ${i}u];`);
@@ -1197,14 +1189,35 @@ function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKern
   const sections: string[] = [];
   const sequence: GeneralKernel[] = [];
   let slot = 1; // reduction slots; slot 0: fx partials
-  let traffic = 1 + 2; // grad reads x; wgrad reads x, stores g
+  let traffic = 1 + 2; // grad reads x (or gexact); wgrad reads x (or gexact), stores g
+  let probReads = 2;
+  const gp = cfg.gradientPass ?? null;
   const rowsW = 'ch.nw';
   // vote counts (i32 as u32) after the flags and the K step records: dm[COUNTS_BASE + (r W + w) 32 + i]
   let voteCounts = false;
   const COUNTS_BASE = `(${'${FLAG_ROWS}'} * ch.R + ch.slots * ch.R * ${DIST_SLOT_HEAD + DIST_SLOT_GUARD * (dist?.guards?.length ?? 0)}u)`;
 
-  // ---- grad: metrics at x, fx partials
-  sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+  // ---- grad: metrics at x, fx partials (problems with a gradient pass: the pass, dispatched first,
+  // writes the exact gradient into gexact and f's partials into rpart; grad reads them as the fused plan)
+  if (gp) {
+    probReads = 0;
+    sequence.push({ dispatch: 'gradient', entry: '', at: 'x', into: GRADIENT_VECTOR, fregion: 0, onlyUpdate: false });
+  }
+  if (gp) sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+${GRID_PROLOGUE}
+  var acc = vec4<f32>(0.0);
+  if (inRange) {
+    let ge = gex[idx];
+    acc.x = dot(select(zero, abs(ge), valid), one);
+    acc.y = dot(select(zero, ge * ge, valid), one);
+    if (lid.x == 0u) {
+      acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x, 0u);
+      acc.w = acc.z;
+    }
+  }
+${metricTree(readsFx ? `rpart[(0u * ch.R * ${'ch.nw'} + r) * ch.nwg + ch.wgx0 + wid.x] = red[li].w;` : null)}
+}`);
+  else sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
 ${GRID_PROLOGUE}
   var acc = vec4<f32>(0.0);
   if (inRange) {
@@ -1224,8 +1237,15 @@ ${metricTree(readsFx ? `rpart[(0u * ch.R * ${rowsW} + r) * ch.nwg + ch.wgx0 + wi
     sections.push(rowGroupKernel('fxfin', 'server', N, [{ slot: 0, kind: 'sum', store: `${serverScalarAt('fx')} = ch.fc + 0.5 * v;` }]));
     sequence.push({ dispatch: 'replica-group', entry: 'fxfin', onlyUpdate: true });
   }
-  // ---- wgrad: every worker's stochastic gradient
-  sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
+  // ---- wgrad: every worker's stochastic gradient (with a gradient pass: the shared exact gradient,
+  // each worker's own noise; runCpu evaluates grad f at x once per worker, the same float64 values)
+  if (gp) sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
+${WORKER_GRID_PROLOGUE(N)}
+  if (inRange && status[r].div < 0) {
+    wv[widx] = noisy_w(gex[idx], q, qg, r, j);
+  }
+}`);
+  else sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
 ${WORKER_GRID_PROLOGUE(N)}
   if (inRange && status[r].div < 0) {
     let pr = prob[q];
@@ -1291,9 +1311,10 @@ ${reds.map((r, k) => rowScalarTree(`red_${index}_${k}`, r.kind, slots[k], rowExp
       const worker = op.scope === 'worker';
       const written = new Set(op.assign.map(([t]) => t));
       const name = (v: string): string => {
+        // declared scalars first, as in the CPU engine
+        if (sIdx.has(v) || (worker && wIdx.has(v))) return `s_${v}`;
         if (v in BUILTINS) return BUILTINS[v];
         if (hyper.has(v)) return `rec.p_${v}`;
-        if (sIdx.has(v) || (worker && wIdx.has(v))) return `s_${v}`;
         throw new Error(`unresolved scalar name ${v}`);
       };
       const visible = [...serverScalars.map((sc) => ({ name: sc.name, at: serverScalarAt(sc.name) })), ...(worker ? workerScalars.map((sc) => ({ name: sc.name, at: workerScalarAt(sc.name) })) : [])];
@@ -1512,30 +1533,31 @@ ${countLines.join('\n')}
     sequence.push({ dispatch: 'replica-thread', entry: 'count', onlyUpdate: true });
   }
 
-  const header = distributedHeader(cfg, N);
+  const header = distributedHeader(cfg, N, gp !== null);
   const wgsl = `// signcheck distributed step kernels (no algorithm name here: programs with equal ops, such as
-// mvsm-v1 and mv-sto-signsgd-sim, share their pipelines); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, ${packed ? 'packed' : 'unpacked'} (n and the per-worker centers are uniforms)
+// mvsm-v1 and mv-sto-signsgd-sim, share their pipelines); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, ${packed ? 'packed' : 'unpacked'}${gp ? ', gradient pass' : ''} (n and the per-worker centers are uniforms)
 ${header}
 var<workgroup> redr: array<f32, ${REDUCE_THREADS}>;
 ${sections.join('\n\n').replaceAll('${FLAG_ROWS}', FLX)}
-`;
+${gp ? fsumFunction(slot, gp.partials, 'ch.R * ch.nw') : ''}`;
   const written = [...serverVecs.filter((v) => info.written.has(v)), 'g', ...workerVecs.filter((v) => v !== 'g' && info.written.has(v))];
   return {
     plan: 'distributed',
     wgsl,
-    vectors: [...serverVecs, ...workerVecs],
+    vectors: [...serverVecs, ...workerVecs, ...(gp ? [GRADIENT_VECTOR] : [])],
     written,
     bindings: { record: 0, chunk: 1, status: 2, partials: 3, prob: 4, sigma: 5, scalars: 6, reductionPartials: 7, firstVector: 8 },
     sequence,
     scalars: [...serverScalars, ...workerScalars],
     reductionSlots: slot,
     output: 'x',
-    traffic: { vectorAccesses: traffic, probReads: 2 },
+    traffic: { vectorAccesses: traffic, probReads },
     stateBuffers: [
       { label: 'server', vectors: serverVecs, rowsPerReplica: 1 },
       { label: 'worker', vectors: workerVecs, rowsPerReplica: N },
+      ...(gp ? [{ label: GRADIENT_VECTOR, vectors: [GRADIENT_VECTOR], rowsPerReplica: 1 }] : []),
     ],
-    extraBindings: ['storage', 'storage', 'read-only-storage', 'storage', 'storage'],
+    extraBindings: ['storage', 'storage', ...(gp ? (['storage'] as const) : []), 'read-only-storage', 'storage', 'storage'],
     dist: {
       n: N,
       messages,
@@ -1688,8 +1710,12 @@ ${parts.join('\n')}
 }`;
 }
 
-/** Module-level declarations of the distributed plan. */
-function distributedHeader(cfg: StepKernelConfig, N: number): string {
+/**
+ * Module-level declarations of the distributed plan. With a gradient pass, binding 10 is the
+ * exact-gradient vector `gex` (a third state buffer, written by the pass) and the extras shift by one.
+ */
+function distributedHeader(cfg: StepKernelConfig, N: number, pass = false): string {
+  const o = pass ? 1 : 0;
   const noise = cfg.noise;
   const sig = cfg.sigma === 'vector' ? 'sigv[q]' : 'ch.sigma';
   const noisyW = noise
@@ -1722,12 +1748,12 @@ ${recordStruct(cfg.hyperNames)}${STATUS_STRUCT}${CHUNK_STRUCT}struct Prob { diag
 // server vectors (x first) and worker vectors (g first), plane after plane
 @group(0) @binding(8) var<storage, read_write> sv: array<vec4<f32>>;
 @group(0) @binding(9) var<storage, read_write> wv: array<vec4<f32>>;
-// per-worker centers (heterogeneous problems; a 16-byte dummy otherwise), n x ceil(d/4)
-@group(0) @binding(10) var<storage, read> wcen: array<vec4<f32>>;
+${pass ? '// the exact gradient at x of every replica (the gradient pass writes it), replicas x ceil(d/4)\n@group(0) @binding(10) var<storage, read_write> gex: array<vec4<f32>>;\n' : ''}// per-worker centers (heterogeneous problems; a 16-byte dummy otherwise), n x ceil(d/4)
+@group(0) @binding(${10 + o}) var<storage, read> wcen: array<vec4<f32>>;
 // packed messages: per message row, the sign plane then the nonzero plane (W words each)
-@group(0) @binding(11) var<storage, read_write> pk: array<u32>;
+@group(0) @binding(${11 + o}) var<storage, read_write> pk: array<u32>;
 // per message row: ternary (1) and invalid (2) flags; then per (slot, replica) the step's record
-@group(0) @binding(12) var<storage, read_write> dm: array<atomic<u32>>;
+@group(0) @binding(${12 + o}) var<storage, read_write> dm: array<atomic<u32>>;
 
 const WX: u32 = ${cfg.wx}u;
 const WY: u32 = ${cfg.wy}u;

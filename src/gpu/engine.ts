@@ -15,7 +15,6 @@ import {
   gpuSupport,
   GRADIENT_VECTOR,
   gradientFpartBase,
-  isFloat32Normal,
   problemShapeOf,
   RECORD_HEADER,
   RECORD_STRIDE,
@@ -25,6 +24,7 @@ import {
   STEP_THREADS,
   type StepKernel,
 } from './codegen.ts';
+import { float32Hyperparameter } from './guards.ts';
 import { computePipeline, GpuOutOfMemory, readBuffer, storageBuffer, withErrorScopes, writeBuffer, type BindingKind } from './compute.ts';
 import { BufferUsage, deviceMemoryBytes, requestGpu, type GpuContext, type GpuLimits } from './device.ts';
 import { wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
@@ -315,7 +315,7 @@ export class WebGpuRun {
     if (probe && !probe.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${probe.reason}`, 'use engine "cpu"');
     // a pass's per-replica scratch (logistic: m floats) must fit one binding per chunk: counted as rows of the largest buffer
     const scratchRows = probe?.kernel ? Math.ceil((probe.kernel.scratchFloatsPerReplica * 4) / (16 * Math.ceil(d / 4))) : 0;
-    const rowFactor = distributed ? Math.max(...shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica)) : Math.max(1, scratchRows);
+    const rowFactor = Math.max(1, scratchRows, ...(distributed ? shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica) : []));
     const passQuadBytes = probe?.kernel ? Math.max(0, ...probe.kernel.bindings.map((b) => (b.perQuadBytes && probe.kernel!.coordinateSplit ? b.perQuadBytes : 0))) : 0;
     const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0, Math.max(32, passQuadBytes));
     let gk: GradientKernel | null = null;
@@ -353,7 +353,8 @@ export class WebGpuRun {
     const rowsN = dist ? n : 1;
     const NSW = dist ? dist.serverScalars.length + n * Math.max(1, dist.workerScalars.length) : kernel.scalars.length;
     // two f-partial regions: the pass at x (or an oracle point) and the pass at an output vector
-    const rpartFloats = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, 2) : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
+    // (the distributed plan's reduction slots hold R x n rows)
+    const rpartFloats = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, 2, rowsN) : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
     const gradBytes = gk ? gk.bindings.reduce((a, b) => a + (b.role === 'data' ? b.data!.byteLength : 0), 0) + R * gk.scratchFloatsPerReplica * 4 : 0;
     const scalarBytes = gk ? (general ? R * NSW * 4 : 0) + rpartFloats * 4 + gradBytes : general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0;
     const W = Math.ceil(d / 32);
@@ -556,7 +557,7 @@ export class WebGpuRun {
         if (seqK.dispatch !== 'gradient' || groups.has(gradientGroupKey(seqK))) continue;
         const xLoc = vectorLocation(kernel, seqK.at!);
         const gLoc = vectorLocation(kernel, seqK.into ?? GRADIENT_VECTOR);
-        const fOff = gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, seqK.fregion ?? 0);
+        const fOff = gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, seqK.fregion ?? 0, kernel.dist ? n : 1);
         groups.set(
           gradientGroupKey(seqK),
           layout.chunks.map((c, ci) =>
@@ -648,10 +649,12 @@ export class WebGpuRun {
         rf[o + F.n] = n;
         this.hyperNames.forEach((h, i) => {
           const v = update ? this.hyperVals[h] : 0;
-          if (!isFloat32Normal(v)) {
-            throw new UserInputError(`${def.id}.${h}`, 'must be 0 or within float32 range [1.2e-38, 3.4e38] in magnitude on the webgpu engine', `got ${v} at t = ${t}; use engine "cpu"`);
+          // the value itself, or the float32 form of a cap (guards.ts)
+          const v32 = float32Hyperparameter(def, h, v);
+          if (v32 === null) {
+            throw new UserInputError(`${def.id}.${h}`, 'must be 0 or within float32 range [1.2e-38, 3.4e38] in magnitude on the webgpu engine (a cap read only through min() may be larger)', `got ${v} at t = ${t}; use engine "cpu"`);
           }
-          rf[o + RECORD_HEADER.length + i] = v;
+          rf[o + RECORD_HEADER.length + i] = v32;
         });
         if (closes) groupStart = k + 1;
       }

@@ -4,6 +4,7 @@ import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { laneWord, Purpose } from '../rng/streams.ts';
+import { float32Hyperparameter } from './guards.ts';
 import { F32_U, wgslNoiseFor } from './noise.wgsl.ts';
 
 /**
@@ -87,9 +88,17 @@ export function trackExpr(e: Expr, env: (name: string) => Tracked): Tracked {
         case 'abs':
           return { v: Math.abs(a.v), e: a.e, uncertain };
         case 'min':
-          return { v: Math.min(a.v, b.v), e: Math.max(a.e, b.e), uncertain };
-        case 'max':
-          return { v: Math.max(a.v, b.v), e: Math.max(a.e, b.e), uncertain };
+        case 'max': {
+          // 1-Lipschitz in the max norm: |min(a', b') - min(a, b)| <= max(e_a, e_b). When the two
+          // intervals [v - e, v + e] are disjoint the float32 run picks the same argument, so that
+          // argument's bound alone holds (needed for caps such as min(gamma, gammaMax = F32_MAX))
+          if (Number.isNaN(a.v) || Number.isNaN(b.v)) return { v: NaN, e: Infinity, uncertain };
+          const lo = a.v <= b.v ? a : b;
+          const hi = a.v <= b.v ? b : a;
+          const pick = e.fn === 'min' ? lo : hi;
+          const e1 = lo.v + lo.e < hi.v - hi.e ? pick.e : Math.max(a.e, b.e);
+          return { v: pick.v, e: e1, uncertain };
+        }
         case 'sqrt': {
           const v = Math.sqrt(a.v);
           return { v, e: Math.min(Math.sqrt(a.e), v > 0 ? a.e / v : Infinity) + 9 * U * v, uncertain };
@@ -295,7 +304,7 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
       const x = vec.get('x')!;
       const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
-      for (const h of hyperNames) params[h] = input(hv[h]);
+      for (const h of hyperNames) params[h] = input(float32Hyperparameter(def, h, hv[h]) ?? hv[h]);
       if (checked.readsFx && exactGradient) {
         // the pass's f partials, summed as the metric (fc = 0, the halving of a doubled sum is exact)
         scal.set('fx', { ...exactGradient(x).f });
@@ -378,7 +387,8 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
             }
             const env = (name: string): Tracked => {
               if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
-              const l = locals.get(name) ?? vec.get(name)?.[i] ?? params[name] ?? scal.get(name);
+              // declared scalars shadow builtins, as in the CPU engine (compile-cpu.ts)
+              const l = locals.get(name) ?? vec.get(name)?.[i] ?? scal.get(name) ?? params[name];
               if (l) return l;
               throw new Error(`unresolved ${name}`);
             };
@@ -445,15 +455,17 @@ export interface TrackedDistributedRun extends TrackedRun {
  * stays 0 and a tie is a sure 0), running-max syncs (max of the bounds), down messages (exact:
  * decoding returns the same values). Guards are not checked here (the tests choose bounds that
  * hold); their ratios ||v||_inf / R are tracked for the communication report.
+ * With `exactGradient` (homogeneous problems with a gradient pass), every worker's exact gradient,
+ * the metrics, f and fx come from the oracle at x, as in {@link simulateWithBounds}.
  */
-export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number): TrackedDistributedRun {
+export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, exactGradient?: TrackedGradient): TrackedDistributedRun {
   const { algorithm: def, problem, T, replicas: R, seed } = spec;
   const n = spec.workers;
   const d = problem.d;
   const sqw = problem.workers > 1 ? problem.separableQuadraticWorkers : undefined;
   const one = problem.separableQuadraticWorkers; // a one-worker heterogeneous quadratic: its worker's
-  const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic ?? (one ? { diag: one.diag, center: one.meanCenter } : undefined);
-  if (!sq) throw new Error('simulateDistributedWithBounds needs a separable quadratic (or per-worker ones)');
+  const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic ?? (one ? { diag: one.diag, center: one.meanCenter } : exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
+  if (!sq) throw new Error('simulateDistributedWithBounds needs a separable quadratic (or per-worker ones) or an exactGradient oracle');
   const prog = def.program;
   const checked = checkProgram(def.id, prog);
   if (!checked.workerOps) throw new Error('simulateDistributedWithBounds covers worker-scope programs');
@@ -472,7 +484,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
   const tmpE = new Float64Array(4);
   const hv: Record<string, number> = {};
   const x0 = spec.x0 ?? problem.x0();
-  const fc = problem.f(sq.center);
+  const fc = exactGradient ? 0 : problem.f(sq.center);
   const sigmaAt = (i: number) => (noise ? (typeof noise.sigma === 'number' ? noise.sigma : noise.sigma[i]) : 0);
   const Ld: Tracked[] = Array.from(sq.diag, (v) => input(v));
   const Cm: Tracked[] = Array.from(sq.center, (v) => input(v));
@@ -528,7 +540,16 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
       let es2 = 0;
       let sf = 0;
       let esf = 0;
+      const og = exactGradient ? exactGradient(x) : null;
       for (let i = 0; i < d; i++) {
+        if (og) {
+          const g = og.g[i];
+          s1 += Math.abs(g.v);
+          es1 += g.e;
+          s2 += g.v * g.v;
+          es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
+          continue;
+        }
         const { g, dx } = gradWith(x[i], i, Cm[i]);
         s1 += Math.abs(g.v);
         es1 += g.e;
@@ -545,14 +566,17 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
       const n2 = Math.sqrt(s2);
       metrics.n2[k] = n2;
       metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
-      metrics.hf[k] = 0.5 * sf;
-      metrics.ehf[k] = 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
+      metrics.hf[k] = og ? og.f.v : 0.5 * sf;
+      metrics.ehf[k] = og ? og.f.e : 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
       if (t === T) break;
 
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
       const params: Record<string, Tracked> = { t: exact(t), first: exact(t === 0 ? 1 : 0), T: input(T), d: input(d), n: input(n) };
-      for (const h of hyperNames) params[h] = input(hv[h]);
-      if (checked.readsFx) {
+      for (const h of hyperNames) params[h] = input(float32Hyperparameter(def, h, hv[h]) ?? hv[h]);
+      if (checked.readsFx && og) {
+        // the pass's f partials, summed as the metric (fc = 0, the halving of a doubled sum is exact)
+        sScal.set('fx', { ...og.f });
+      } else if (checked.readsFx) {
         const fxv = problem.f(x.map((q) => q.v) as unknown as Float64Array);
         let sfx = 0;
         let esfx = 0;
@@ -594,7 +618,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
           }
         }
         for (let i = 0; i < d; i++) {
-          const ge = gradWith(x[i], i, Cw[j][i]).g;
+          const ge = og ? og.g[i] : gradWith(x[i], i, Cw[j][i]).g;
           G[j][i] = noise ? sumTracked(ge, mulTracked(mulTracked(input(sigmaAt(i)), zs[i]), invB)) : ge;
         }
       }
@@ -633,7 +657,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number):
               }
               const env = (name: string): Tracked => {
                 if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
-                const l = locals.get(name) ?? (vecScope.has(name) ? rowOf(name)![i] : undefined) ?? params[name] ?? scalarOf(name);
+                const l = locals.get(name) ?? (vecScope.has(name) ? rowOf(name)![i] : undefined) ?? scalarOf(name) ?? params[name];
                 if (l) return l;
                 throw new Error(`unresolved ${name}`);
               };

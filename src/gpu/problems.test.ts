@@ -3,104 +3,16 @@ import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
 import { runCpu } from '../engine/cpu.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { createProblem } from '../problems/index.ts';
-import type { LogisticSplit } from '../problems/logistic-core.ts';
 import type { Problem } from '../problems/types.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
-import { simulateWithBounds, U, type Tracked, type TrackedGradient } from './f32-bounds.ts';
-import { expSumBounds, gradientKernelFor, logisticBounds, quarticSumBounds, rotatedQuadraticBounds, sumCoshBounds } from './gradients/index.ts';
+import { simulateWithBounds } from './f32-bounds.ts';
+import { gradientKernelFor } from './gradients/index.ts';
+import { trackedGradient, type Kind } from './gradients/test-util.ts';
 import { gpuForTests } from './test-support.ts';
 
 const gpu = await gpuForTests();
-
-type Kind = 'rotated-quadratic' | 'logistic' | 'sum-cosh' | 'exp-sum' | 'quartic-sum';
-
-/**
- * The exact-gradient oracle of simulateWithBounds for a problem the GPU runs through a gradient pass.
- * At the tracked point p (float64 values x = p.v, deviations e = p.e of the float32 run):
- *   g_i: value grad f(x)_i (the CPU's float64); bound 2 eg_i + (J e)_i, where eg is the family's
- *        *Bounds at x (|g_f32 - g_f64| at one float32 point; counted twice: once for the pass at the
- *        float32 point, once for the float64 rounding at x, which eg also covers) and J_ij bounds
- *        sup |d g_i / d x_j| over the box |xi - x| <= e (mean value theorem: the pass reads the float32
- *        point, within e of x):
- *          rotated-quadratic |H|;  sum-cosh |a| b^2 cosh(|b| (|x - c| + e));  exp-sum |a| b^2 exp(b x + |b| e);
- *          quartic-sum 3 |a| (|x - c| + e)^2;  logistic (1/(4m)) |A|^T |A| + lambda I (sigmoid' <= 1/4).
- *   f:   value f(x); bound 2 ef + sum_i (|g_i| + (J e)_i) e_i (f moved along the box) + k U (fAbs + 2 ef)
- *        for the device's sum of the pass's P partials: k = sumLevels + ceil(P / nwg) (the step kernel's
- *        strided sum, then the metric reduction), fAbs = the sum of |terms| of f (a bound on sum |partials|).
- */
-function trackedGradient(problem: Problem, kind: Kind, wx: number, levels: number): TrackedGradient {
-  const d = problem.d;
-  const p = problem as Problem & { hessian?: Float64Array; train?: LogisticSplit; lambda?: number };
-  const sc = problem.separableCoefficients as { a: Float64Array; b?: Float64Array; center?: Float64Array } | undefined;
-  return (pt: readonly Tracked[]) => {
-    const x = Float64Array.from(pt, (q) => q.v);
-    const e = Float64Array.from(pt, (q) => q.e);
-    const g = new Float64Array(d);
-    problem.grad(x, g);
-    const fv = problem.f(x);
-    const je = new Float64Array(d);
-    let fAbs = 0;
-    let b: { eg: Float64Array; ef: Float64Array };
-    if (kind === 'rotated-quadratic') {
-      const H = p.hessian!;
-      const c = problem.constants.xStar!;
-      b = rotatedQuadraticBounds({ d, hessian: H, center: c }, x, 1, wx);
-      for (let i = 0; i < d; i++) {
-        for (let j = 0; j < d; j++) je[i] += Math.abs(H[i * d + j]) * e[j];
-        fAbs += 0.5 * Math.abs((x[i] - c[i]) * g[i]);
-      }
-    } else if (kind === 'logistic') {
-      const { A } = p.train!;
-      const lambda = p.lambda!;
-      b = logisticBounds({ train: p.train!, lambda }, x, 1, wx);
-      const m = A.rows;
-      for (let r = 0; r < m; r++) {
-        let s = 0;
-        for (let k = A.indptr[r]; k < A.indptr[r + 1]; k++) s += Math.abs(A.values[k]) * e[A.indices[k]];
-        for (let k = A.indptr[r]; k < A.indptr[r + 1]; k++) je[A.indices[k]] += (Math.abs(A.values[k]) * s) / (4 * m);
-      }
-      for (let i = 0; i < d; i++) je[i] += lambda * e[i];
-      fAbs = Math.abs(fv); // every term (softplus, lambda/2 w^2) is nonnegative
-    } else {
-      const a = sc!.a;
-      if (kind === 'sum-cosh') {
-        const data = { a, b: sc!.b!, center: sc!.center! };
-        b = sumCoshBounds(data, x, 1, wx);
-        for (let i = 0; i < d; i++) {
-          const bi = data.b[i];
-          je[i] = Math.abs(a[i]) * bi * bi * Math.cosh(Math.abs(bi) * (Math.abs(x[i] - data.center[i]) + e[i])) * e[i];
-          fAbs += Math.abs(a[i] * Math.cosh(bi * (x[i] - data.center[i])));
-        }
-      } else if (kind === 'exp-sum') {
-        const data = { a, b: sc!.b! };
-        b = expSumBounds(data, x, 1, wx);
-        for (let i = 0; i < d; i++) {
-          const bi = data.b[i];
-          je[i] = Math.abs(a[i]) * bi * bi * Math.exp(bi * x[i] + Math.abs(bi) * e[i]) * e[i];
-          fAbs += Math.abs(a[i] * Math.exp(bi * x[i]));
-        }
-      } else {
-        const data = { a, center: sc!.center! };
-        b = quarticSumBounds(data, x, 1, wx);
-        for (let i = 0; i < d; i++) {
-          const r = Math.abs(x[i] - data.center[i]);
-          je[i] = 3 * Math.abs(a[i]) * (r + e[i]) ** 2 * e[i];
-          fAbs += 0.25 * Math.abs(a[i]) * r ** 4;
-        }
-      }
-    }
-    let ef = 2 * b.ef[0];
-    const gt: Tracked[] = [];
-    for (let i = 0; i < d; i++) {
-      gt.push({ v: g[i], e: 2 * b.eg[i] + je[i], uncertain: false });
-      ef += (Math.abs(g[i]) + je[i]) * e[i];
-    }
-    ef += levels * U * (fAbs + ef);
-    return { g: gt, f: { v: fv, e: ef, uncertain: false } };
-  };
-}
 
 /** Hyperparameters: lr where there is no default, beta 0.3 where there is one. */
 function hyperFor(def: AlgorithmDef, lr: number): Record<string, number> {
@@ -154,12 +66,12 @@ const cases: Case[] = [
 const programs = [algorithms.get('signsgd'), algorithms.get('signum'), algorithms.get('sgd-momentum'), algorithms.get('ef-signsgd'), oracleFx, algorithms.get('dog')];
 
 describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/gradients)', () => {
-  it('gpuSupport: single-node programs run (output vectors too); worker-scope programs and heterogeneous problems say why not', () => {
+  it('gpuSupport: single-node programs run (output vectors too), worker-scope programs on the distributed plan; sharded-logistic says why not', () => {
     const rot = problemShapeOf(createProblem('rotated-quadratic', { d: 5 }));
     expect(rot.gradientPass).toBe(true);
     expect(gpuSupport(algorithms.get('signsgd'), rot)).toEqual({ supported: true, plan: 'fused', reasons: [] });
     expect(gpuSupport(algorithms.get('ef-signsgd'), rot).plan).toBe('general');
-    expect(gpuSupport(algorithms.get('mv-signsgd'), rot).reasons.join()).toMatch(/worker-scope program \(the distributed plan computes each worker's gradient/);
+    expect(gpuSupport(algorithms.get('mv-signsgd'), rot)).toEqual({ supported: true, plan: 'distributed', reasons: [] });
     // an output vector (dog's average): a second pass at the output point
     expect(gpuSupport(algorithms.get('dog'), rot)).toEqual({ supported: true, plan: 'general', reasons: [] });
     const sharded = problemShapeOf(createProblem('sharded-logistic', {}));

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
+import { runCpu } from '../engine/cpu.ts';
+import type { RunResult, RunSpec } from '../engine/types.ts';
+import { createProblem } from '../problems/index.ts';
+import type { Problem } from '../problems/types.ts';
+import { fixtureGaussian } from '../testing/fixtures.ts';
+import { gpuSupport, problemShapeOf } from './codegen.ts';
+import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
+import { simulateDistributedWithBounds, type TrackedRun } from './f32-bounds.ts';
+import { gradientKernelFor } from './gradients/index.ts';
+import { trackedGradient, type Kind } from './gradients/test-util.ts';
+import { gpuForTests } from './test-support.ts';
+
+const gpu = await gpuForTests();
+
+/**
+ * Coverage of the runs gpuSupport used to refuse:
+ * (1) worker-scope programs (distributed plan) on homogeneous problems with a gradient pass: the pass
+ *     writes the exact gradient at x once per replica, every worker adds its own noise (lane j, as
+ *     runCpu, which evaluates gradWorker(x, 0) once per worker: the same float64 values);
+ * (2) server-scope programs on heterogeneous quadratics (see the second describe block).
+ * Each run: three steps from x0, compared with runCpu (float64) within the float32 bounds of the
+ * f32-bounds.ts simulators (the gradient pass through the oracle of gradients/test-util.ts).
+ */
+
+/** lr, beta = 0.3 where the default is 0.5, and G = 100 (above every |g_i| + 0.5 |z|: |g|_inf <= 11 at x0 here). */
+function hyperFor(def: AlgorithmDef): Record<string, number> {
+  const h: Record<string, number> = { lr: 0.02 };
+  if (def.hyper.some((s) => s.name === 'beta' && s.default === 0.5)) h.beta = 0.3;
+  if (def.hyper.some((s) => s.name === 'G')) h.G = 100;
+  return h;
+}
+
+interface Outcome {
+  cpu: RunResult;
+  gpu: RunResult;
+  sim: TrackedRun;
+  violations: number;
+  uncertain: number;
+  /** Largest |gpu - cpu| / bound over the coordinates of x_T. */
+  worst: number;
+}
+
+/** The comparison of x_T (bounds, uncertain sign decisions counted), without assertions (the power check reuses it). */
+function compareX(cpu: RunResult, g: RunResult, sim: TrackedRun): Pick<Outcome, 'violations' | 'uncertain' | 'worst'> {
+  let violations = 0;
+  let uncertain = 0;
+  let worst = 0;
+  for (let i = 0; i < cpu.finalX.length; i++) {
+    const err = Math.abs(g.finalX[i] - cpu.finalX[i]);
+    if (!(err <= sim.ex[i])) violations++;
+    if (sim.ex[i] > 0) worst = Math.max(worst, err / sim.ex[i]);
+    if (sim.uncertain[i]) uncertain++;
+  }
+  return { violations, uncertain, worst };
+}
+
+/** Metrics at every checkpoint within their bounds (f - f*: f* added in float64 on both engines). */
+function expectMetrics(spec: RunSpec, cpu: RunResult, g: RunResult, sim: TrackedRun): void {
+  for (let r = 0; r < spec.replicas; r++) {
+    spec.checkpoints!.forEach((t, k) => {
+      const m = r * (spec.T + 1) + t;
+      expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
+      expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
+      expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
+    });
+  }
+  expect(Array.from(g.divergedAt)).toEqual(Array.from(cpu.divergedAt));
+}
+
+/** (1): the distributed plan with a gradient pass against runCpu; `reference` (default: the spec's problem) is what the CPU and the simulator run. */
+async function distributedWithPass(spec: RunSpec, kind: Kind, reference: Problem = spec.problem): Promise<Outcome> {
+  const layout = planLayout(spec.problem.d, spec.replicas, gpu!.limits);
+  const made = gradientKernelFor(spec.problem, { wx: layout.wx, wy: layout.wy });
+  if (!made.kernel) throw new Error(made.reason);
+  const levels = metricSumLevels(layout);
+  // the pass's P partials of f: summed with stride nwg by the grad kernel, then by the metric reduction
+  const oracle = trackedGradient(reference, kind, layout.wx, levels + Math.ceil(made.kernel.fPartialsPerReplica / layout.nwg));
+  const ref = { ...spec, problem: reference };
+  const sim = simulateDistributedWithBounds(ref, levels, oracle);
+  const cpu = runCpu(ref);
+  const g = await runWebGpu(spec, { gpu: gpu! });
+  return { cpu, gpu: g, sim, ...compareX(cpu, g, sim) };
+}
+
+/** A problem whose gradients and f are the given one's times `s` (a deliberately wrong reference). */
+function scaled(problem: Problem, s: number): Problem {
+  return {
+    ...problem,
+    f: (x) => s * problem.f(x),
+    grad: (x, out) => {
+      problem.grad(x, out);
+      for (let i = 0; i < out.length; i++) out[i] *= s;
+    },
+    gradWorker: (x, j, out) => {
+      problem.gradWorker(x, j, out);
+      for (let i = 0; i < out.length; i++) out[i] *= s;
+    },
+  } as Problem;
+}
+
+const PASS_PROBLEMS: ReadonlyArray<{ name: string; kind: Kind; make: () => Problem }> = [
+  { name: 'rotated-quadratic d=37', kind: 'rotated-quadratic', make: () => createProblem('rotated-quadratic', { d: 37 }) },
+  { name: 'logistic-synthetic m=300 d=21', kind: 'logistic', make: () => createProblem('logistic-synthetic', { m: 300, d: 21 }) },
+  { name: 'sum-cosh d=37 (a=1.5, b=2)', kind: 'sum-cosh', make: () => createProblem('sum-cosh', { d: 37, a: 1.5, b: 2 }) },
+];
+const WORKER_PROGRAMS = ['mv-signsgd', 'signum-mv', 'mvsm-v2', 'sto-signsgd', 'ef-signsgd-mv', 'mvsm-v1-runmax'];
+
+describe.skipIf(!gpu)('webgpu distributed plan on problems with a gradient pass', () => {
+  for (const pc of PASS_PROBLEMS) {
+    const problem = pc.make();
+    for (const id of WORKER_PROGRAMS) {
+      it(`${id}, ${pc.name}, n = 3: x_3, metrics and bits within the derived float32 bounds of runCpu`, async () => {
+        const def = algorithms.get(id);
+        expect(gpuSupport(def, problemShapeOf(problem)).plan).toBe('distributed');
+        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
+        const o = await distributedWithPass(spec, pc.kind);
+        expect(o.gpu.path).toBe('distributed');
+        for (let i = 0; i < o.cpu.finalX.length; i++) expect(Math.abs(o.sim.x[i] - o.cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(o.cpu.finalX[i])));
+        expect(o.violations).toBe(0);
+        expect(o.uncertain / o.cpu.finalX.length).toBeLessThan(0.01);
+        expectMetrics(spec, o.cpu, o.gpu, o.sim);
+        // communication: the same messages, so the same bits (no ternary message here: the
+        // Gaussian noise makes an exact 0 in a worker's sign or the vote improbable; where the
+        // simulator marks a ternary format within rounding the counts may differ by that much)
+        const cc = o.cpu.communication!;
+        const gc = o.gpu.communication!;
+        for (let r = 0; r < spec.replicas; r++) {
+          const sim = o.sim as TrackedRun & { uncertainTernary: Float64Array };
+          if (sim.uncertainTernary[r] === 0) {
+            expect(gc.upBits[r]).toBe(cc.upBits[r]);
+            expect(gc.downBits[r]).toBe(cc.downBits[r]);
+            expect(gc.ternaryMessages[r]).toBe(cc.ternaryMessages[r]);
+          } else {
+            expect(Math.abs(gc.ternaryMessages[r] - cc.ternaryMessages[r])).toBeLessThanOrEqual(sim.uncertainTernary[r]);
+          }
+        }
+        expect(Object.keys(gc.boundUse).sort()).toEqual(Object.keys(cc.boundUse).sort());
+        // the run moved
+        expect(o.gpu.finalX.some((v, i) => v !== problem.x0()[i % problem.d])).toBe(true);
+        if (o.uncertain > 0) console.info(`[gpu] ${id} ${pc.name}: ${o.uncertain} coordinates within rounding of a sign decision`);
+      });
+    }
+  }
+
+  // Power: the same GPU run against a reference whose gradients (and f) are scaled by 1 + 1e-5 must
+  // fail the metric bounds (||g||_1, ||g||_2, f - f* move by 1e-5 relative; their bounds are ~1e-6
+  // relative), and by 1 + 1e-4 the bound on x_3 too (ef-signsgd-mv's scaled sign is linear in the
+  // gradient; a pure sign update is invariant to a positive scale, so it cannot show this).
+  it('power: a reference gradient scaled by 1 + 1e-5 fails the metric bounds, by 1 + 1e-4 the x_3 bound (ef-signsgd-mv, rotated-quadratic)', async () => {
+    const def = algorithms.get('ef-signsgd-mv');
+    const problem = PASS_PROBLEMS[0].make();
+    const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
+    const small = await distributedWithPass(spec, 'rotated-quadratic', scaled(problem, 1 + 1e-5));
+    expect(metricViolations(spec, small)).toBeGreaterThan(0);
+    const large = await distributedWithPass(spec, 'rotated-quadratic', scaled(problem, 1 + 1e-4));
+    expect(large.violations).toBeGreaterThan(0);
+    // and the unscaled reference passes (the test above, repeated here so the contrast is in one place)
+    const right = await distributedWithPass(spec, 'rotated-quadratic');
+    expect(right.violations).toBe(0);
+    expect(metricViolations(spec, right)).toBe(0);
+  });
+});
+
+/** Checkpoint metrics (g1, g2, f - f*) outside their bounds. */
+function metricViolations(spec: RunSpec, o: Outcome): number {
+  let v = 0;
+  for (let r = 0; r < spec.replicas; r++) {
+    spec.checkpoints!.forEach((t, k) => {
+      const m = r * (spec.T + 1) + t;
+      if (!(Math.abs(o.gpu.curve[k].g1[r] - o.cpu.curve[k].g1[r]) <= o.sim.metrics.e1[m])) v++;
+      if (!(Math.abs(o.gpu.curve[k].g2[r] - o.cpu.curve[k].g2[r]) <= o.sim.metrics.e2[m])) v++;
+      if (!(Math.abs(o.gpu.curve[k].fGap[r] - o.cpu.curve[k].fGap[r]) <= o.sim.metrics.ehf[m] + 1e-12 * Math.abs(o.cpu.curve[k].fGap[r]))) v++;
+    });
+  }
+  return v;
+}
