@@ -652,7 +652,7 @@ export class WebGpuRun {
           // the value itself, or the float32 form of a cap (guards.ts)
           const v32 = float32Hyperparameter(def, h, v);
           if (v32 === null) {
-            throw new UserInputError(`${def.id}.${h}`, 'must be 0 or within float32 range [1.2e-38, 3.4e38] in magnitude on the webgpu engine (a cap read only through min() may be larger)', `got ${v} at t = ${t}; use engine "cpu"`);
+            throw new UserInputError(`${def.id}.${h}`, 'must be 0 or within float32 range [1.2e-38, 3.4e38] in magnitude on the webgpu engine, except a cap read only through min(), which may be larger', `got ${v} at t = ${t}; use engine "cpu"`);
           }
           rf[o + RECORD_HEADER.length + i] = v32;
         });

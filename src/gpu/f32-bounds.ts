@@ -35,7 +35,8 @@ export interface Tracked {
   uncertain: boolean;
 }
 
-const input = (v: number): Tracked => ({ v, e: U * Math.abs(v), uncertain: false });
+// a value sent to float32 (literal, hyperparameter, data): exact when float32 holds it (1, 0.5, 2^-126, ...)
+const input = (v: number): Tracked => ({ v, e: Math.fround(v) === v ? 0 : U * Math.abs(v), uncertain: false });
 const exact = (v: number): Tracked => ({ v, e: 0, uncertain: false });
 
 /** Evaluates an expression of the update-rule language with its float32 error bound. */
