@@ -127,8 +127,7 @@ export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport
     if (p.output !== undefined) reasons.push(`${def.id} declares an output vector in a worker-scope program (not generated for WebGPU)`);
   }
   if (problem.heterogeneous) {
-    if (!checked.workerOps) reasons.push(`problem ${problem.id} is heterogeneous and ${def.id} is a server-scope program (the mean of per-worker gradients is generated only for worker-scope programs)`);
-    else if (!problem.workerQuadratics) reasons.push(`problem ${problem.id} is heterogeneous without per-worker separable-quadratic gradients (separableQuadraticWorkers)`);
+    if (!problem.workerQuadratics) reasons.push(`problem ${problem.id} is heterogeneous without per-worker separable-quadratic gradients (separableQuadraticWorkers; per-worker gradient passes are not generated)`);
   } else if (!problem.separable) {
     if (!problem.gradientPass) reasons.push(`problem ${problem.id} has no separable-quadratic gradient and no gradient pass (${problem.gradientReason ?? 'src/gpu/gradients covers rotated-quadratic, logistic regression, sum-cosh, exp-sum, quartic-sum'})`);
   }
@@ -193,6 +192,12 @@ export interface StepKernelConfig {
    * slots ({@link gradientFpartBase}).
    */
   readonly gradientPass?: { readonly partials: number } | null;
+  /**
+   * Single-node plans on a heterogeneous quadratic (`separableQuadraticWorkers`): the server gradient
+   * is the mean over workers of diag (.) (x - c^j) + worker j's noise, c^j read from the binding
+   * `wcen` (n x ceil(d/4) vec4, after the state vectors); the metrics stay at the mean center.
+   */
+  readonly workerCenters?: boolean;
 }
 
 /** Name of the state vector the gradient pass writes (the exact gradient at x, or at an oracle's point; not a program name). */
@@ -420,11 +425,38 @@ export function f32GuardLiterals(e: Expr): Expr {
   }
 }
 
-/** The stochastic-gradient function: noisy(ge, q, qg, r) in the CPU engine's order of operations. */
+/**
+ * The stochastic-gradient function: noisy(ge, q, qg, r) in the CPU engine's order of operations.
+ * With per-worker centers ({@link StepKernelConfig.workerCenters}): noisyc(p, diag, q, qg, r) =
+ * (1/n) sum_j (diag (.) (p - c^j) + sigma (.) (1/B) sum_b xi_{t, j|b<<16, r}), each term divided by n
+ * and added in worker order (runCpu's server gradient on a heterogeneous problem).
+ */
 function noisyFunction(cfg: StepKernelConfig): string {
   const n = cfg.workers;
   const noise = cfg.noise;
   const sig = cfg.sigma === 'vector' ? 'sigv[q]' : 'ch.sigma';
+  if (cfg.workerCenters) {
+    const lanes = noise
+      ? `    var zs = noise_quad(qg, rec.t, j, r, key);
+    for (var b = 1u; b < rec.batch; b = b + 1u) {
+      zs = zs + noise_quad(qg, rec.t, j | (b << 16u), r, key);
+    }
+    let gw = ge + (${sig} * zs) * invB;`
+      : '    let gw = ge;';
+    return `${noise ? noiseQuadFunction(noise) : ''}fn noisyc(p: vec4<f32>, diag: vec4<f32>, q: u32, qg: u32, r: u32) -> vec4<f32> {
+  let key = vec2<u32>(ch.seed, ${Purpose.noise}u);
+  let invB = 1.0 / f32(rec.batch);
+  let dq = (ch.D + 3u) / 4u;
+  var g = vec4<f32>(0.0);
+  for (var j = 0u; j < ${n}u; j = j + 1u) {
+    let ge = diag * (p - wcen[j * dq + qg]);
+${lanes}
+    g = g + gw / ${wgslFloat(n)};
+  }
+  return g;
+}
+`;
+  }
   if (!noise) {
     return n === 1
       ? 'fn noisy(ge: vec4<f32>, q: u32, qg: u32, r: u32) -> vec4<f32> { return ge; }\n'
@@ -584,7 +616,7 @@ ${recordStruct(cfg.hyperNames)}${STATUS_STRUCT}${CHUNK_STRUCT}struct Prob { diag
 @group(0) @binding(5) var<storage, read> sigv: array<vec4<f32>>; // per-coordinate sigma (a 16-byte dummy for scalar sigma)
 ${general ? '@group(0) @binding(6) var<storage, read_write> scal: array<f32>;\n' : ''}${general || cfg.gradientPass ? '@group(0) @binding(7) var<storage, read_write> rpart: array<f32>;' : ''}
 ${vecBindings.join('\n')}
-
+${cfg.workerCenters ? `// per-worker centers of a heterogeneous quadratic, n x ceil(d/4)\n@group(0) @binding(${8 + vectors.length}) var<storage, read> wcen: array<vec4<f32>>;\n` : ''}
 const WX: u32 = ${cfg.wx}u;
 const WY: u32 = ${cfg.wy}u;
 var<workgroup> red: array<vec4<f32>, ${cfg.wx * cfg.wy}>;
@@ -692,7 +724,7 @@ ${
     acc.z = dot(select(zero, ge * dx, valid), one);`
 }
     if (rec.update != 0u && status[r].div < 0) {
-      var v_g = noisy(ge, q, qg, r);
+      var v_g = ${cfg.workerCenters ? 'noisyc(v_x, pr.diag, q, qg, r)' : 'noisy(ge, q, qg, r)'};
 ${loads.join('\n')}
 ${body.join('\n')}
 ${stores.join('\n')}
@@ -716,7 +748,7 @@ ${gp ? fsumFunction(0, gp.partials) : ''}`;
     output: 'x',
     traffic: { vectorAccesses: vectors.length + written.length, probReads: gp ? 0 : 1 },
     stateBuffers: vectors.map((v) => ({ label: v, vectors: [v], rowsPerReplica: 1 })),
-    extraBindings: vectors.map(() => 'storage' as const),
+    extraBindings: [...vectors.map(() => 'storage' as const), ...(cfg.workerCenters ? (['read-only-storage'] as const) : [])],
     dist: null,
   };
 }
@@ -780,7 +812,7 @@ ${GRID_PROLOGUE}
     acc.z = dot(select(zero, geo * dxo, valid), one);
     acc.w = dot(select(zero, ge * dx, valid), one);
     if (rec.update != 0u && status[r].div < 0) {
-      vec_g[idx] = noisy(ge, q, qg, r);
+      vec_g[idx] = ${cfg.workerCenters ? 'noisyc(v_x, pr.diag, q, qg, r)' : 'noisy(ge, q, qg, r)'};
     }
   }
 ${metricTree(readsFx ? 'rpart[(0u * ch.R + r) * ch.nwg + ch.wgx0 + wid.x] = red[li].w;' : null)}
@@ -861,7 +893,7 @@ ${GRID_PROLOGUE}
   if (inRange && status[r].div < 0) {
     let pr = prob[q];
     let pa = vec_${o.at}[idx];
-    vec_${o.into}[idx] = noisy(pr.diag * (pa - pr.center), q, qg, r);
+    vec_${o.into}[idx] = ${cfg.workerCenters ? 'noisyc(pa, pr.diag, q, qg, r)' : 'noisy(pr.diag * (pa - pr.center), q, qg, r)'};
   }
 }`);
       sequence.push({ dispatch: 'grid', entry, onlyUpdate: true });
@@ -888,7 +920,7 @@ ${gp ? fsumFunction(slot, gp.partials) : ''}`;
     output: out,
     traffic: { vectorAccesses: traffic, probReads },
     stateBuffers: vectors.map((v) => ({ label: v, vectors: [v], rowsPerReplica: 1 })),
-    extraBindings: vectors.map(() => 'storage' as const),
+    extraBindings: [...vectors.map(() => 'storage' as const), ...(cfg.workerCenters ? (['read-only-storage'] as const) : [])],
     dist: null,
   };
 }

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
 import { runCpu } from '../engine/cpu.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
+import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from '../problems/heterogeneous-quadratic.ts';
 import { createProblem } from '../problems/index.ts';
 import type { Problem } from '../problems/types.ts';
 import { fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
-import { simulateDistributedWithBounds, type TrackedRun } from './f32-bounds.ts';
+import { simulateDistributedWithBounds, simulateWithBounds, type TrackedRun } from './f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
 import { trackedGradient, type Kind } from './gradients/test-util.ts';
 import { gpuForTests } from './test-support.ts';
@@ -176,3 +177,90 @@ function metricViolations(spec: RunSpec, o: Outcome): number {
   }
   return v;
 }
+
+/** Server-scope hyperparameters: lr where there is no default, beta 0.3 (signum), DoG's first step 0.05 (1 + ||x0||) / ||g||. */
+function serverHyper(def: AlgorithmDef): Record<string, number> {
+  const h: Record<string, number> = {};
+  for (const sp of def.hyper) if (sp.name === 'lr' && sp.default === undefined) h.lr = 0.02;
+  if (def.hyper.some((sp) => sp.name === 'beta')) h.beta = 0.3;
+  if (def.id === 'dog') h.repsRel = 0.05;
+  if (def.id === 'adamw') h.lr = 0.02;
+  return h;
+}
+
+/** (2): a server-scope program on a heterogeneous quadratic against runCpu; `reference` as above. */
+async function serverOnHeterogeneous(spec: RunSpec, reference: Problem = spec.problem): Promise<Outcome> {
+  const layout = planLayout(spec.problem.d, spec.replicas, gpu!.limits);
+  const ref = { ...spec, problem: reference };
+  const sim = simulateWithBounds(ref, metricSumLevels(layout));
+  const cpu = runCpu(ref);
+  const g = await runWebGpu(spec, { gpu: gpu! });
+  return { cpu, gpu: g, sim, ...compareX(cpu, g, sim) };
+}
+
+const SERVER_PROGRAMS = ['signsgd', 'signum', 'sgd', 'ef-signsgd', 'dog', 'adamw'];
+
+describe.skipIf(!gpu)('webgpu single-node plans on heterogeneous quadratics (server gradient = mean of per-worker gradients)', () => {
+  const problems = [
+    { name: 'n = 3', make: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 3, heterogeneity: 1, seed: 4 }) },
+    { name: 'n = 4', make: () => heterogeneousQuadraticFamily.create({ d: 37, workers: 4, heterogeneity: 0.5, seed: 9 }) },
+  ];
+  for (const pc of problems) {
+    const problem = pc.make();
+    for (const id of SERVER_PROGRAMS) {
+      it(`${id}, heterogeneous-quadratic d=37 ${pc.name}: x_3 and the metrics within the derived float32 bounds of runCpu`, async () => {
+        const def = algorithms.get(id);
+        const plan = gpuSupport(def, problemShapeOf(problem)).plan;
+        expect(plan === 'fused' || plan === 'general').toBe(true);
+        const spec: RunSpec = { algorithm: def, hyper: serverHyper(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: problem.workers, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
+        const o = await serverOnHeterogeneous(spec);
+        expect(o.gpu.path).toBe(plan);
+        for (let i = 0; i < o.cpu.finalX.length; i++) expect(Math.abs(o.sim.x[i] - o.cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(o.cpu.finalX[i])));
+        expect(o.violations).toBe(0);
+        expect(o.uncertain / o.cpu.finalX.length).toBeLessThan(0.01);
+        for (let r = 0; r < spec.replicas; r++) expect(o.sim.uncertainReplica[r]).toBe(0);
+        expectMetrics(spec, o.cpu, o.gpu, o.sim);
+        // single-node programs declare no messages: neither engine reports communication
+        expect(o.cpu.communication).toBeUndefined();
+        expect(o.gpu.communication).toBeUndefined();
+        expect(o.gpu.finalX.some((v, i) => v !== problem.x0()[i % problem.d])).toBe(true);
+      });
+    }
+  }
+
+  // Power. Swapping two workers' centers is NOT a detectable mistake here: the server gradient
+  // (1/n) sum_j (diag (x - c^j) + noise_j) is invariant under a permutation of the centers up to
+  // rounding (and equals diag (x - cbar) + mean noise). What a wrong per-worker gradient would
+  // change is its value: a reference whose curvatures are scaled by 1 + 1e-5 must fail the metric
+  // bounds, and the x_3 bound for sgd (linear in the gradient).
+  it('power: a reference with curvatures scaled by 1 + 1e-5 fails the metric and x_3 bounds (sgd, n = 3)', async () => {
+    const problem = problems[0].make();
+    const sqw = problem.separableQuadraticWorkers!;
+    const n = problem.workers;
+    const d = problem.d;
+    const wrong = heterogeneousQuadratic(
+      sqw.diag.map((v) => v * (1 + 1e-5)),
+      Array.from({ length: n }, (_, j) => sqw.centers.slice(j * d, (j + 1) * d)),
+      { x0: problem.x0 },
+    );
+    const def = algorithms.get('sgd');
+    const spec: RunSpec = { algorithm: def, hyper: serverHyper(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: n, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
+    const bad = await serverOnHeterogeneous(spec, wrong);
+    expect(metricViolations(spec, bad)).toBeGreaterThan(0);
+    expect(bad.violations).toBeGreaterThan(0);
+    const right = await serverOnHeterogeneous(spec);
+    expect(right.violations).toBe(0);
+    expect(metricViolations(spec, right)).toBe(0);
+  });
+});
+
+describe.skipIf(!gpu)('what stays refused', () => {
+  it('sharded-logistic (heterogeneous without per-worker quadratics) is refused for server- and worker-scope programs, with the reason', async () => {
+    const problem = createProblem('sharded-logistic', {});
+    for (const id of ['signsgd', 'mv-signsgd']) {
+      const def = algorithms.get(id);
+      const spec: RunSpec = { algorithm: def, hyper: { lr: 0.01 }, problem, noise: null, T: 1, workers: problem.workers, replicas: 1, seed: 1 };
+      await expect(runWebGpu(spec, { gpu: gpu! })).rejects.toThrow(/engine: webgpu does not yet support this run: problem sharded-logistic is heterogeneous without per-worker separable-quadratic gradients/);
+    }
+  });
+});

@@ -204,6 +204,8 @@ interface Buffers {
   xPrev: GPUBuffer[] | null;
   /** Distributed plan: per-worker centers, packed messages, message flags and step records, accumulators. */
   dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer } | null;
+  /** Single-node plans on a heterogeneous quadratic: the per-worker centers (n x ceil(d/4) vec4). */
+  wcen: GPUBuffer | null;
   /** Gradient pass: its data buffers (by binding name) and per-chunk scratch. */
   grad: { data: Map<string, GPUBuffer>; scratch: (GPUBuffer | null)[] } | null;
 }
@@ -307,7 +309,9 @@ export class WebGpuRun {
 
     // ---- layout, sizes, memory budget
     const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
-    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false };
+    // server-scope programs on a heterogeneous quadratic: the mean over workers of per-worker gradients (centers c^j)
+    const workerCenters = heterogeneous && support.plan !== 'distributed';
+    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false, workerCenters };
     const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1, gradientPass: usePass ? { partials: 1 } : null });
     const distributed = shape.plan === 'distributed';
     // a gradient pass's per-quad data (bytes per quad do not depend on the workgroup shape) bounds the coordinate chunks too
@@ -366,6 +370,10 @@ export class WebGpuRun {
           dacc: Math.max(16, R * dist.accWords * 4),
         }
       : null;
+    const wcenBytes = workerCenters ? n * layout.dq * 16 : 0;
+    if (wcenBytes > layout.maxBinding) {
+      throw new UserInputError('workers x d', `is too large for one binding of the per-worker centers (${fmtBytes(wcenBytes)} > ${fmtBytes(layout.maxBinding)})`, `workers = ${n}, d = ${d}`);
+    }
     if (distBytes) {
       for (const [what, bytes] of [['per-worker centers', distBytes.wcen], ['packed messages', distBytes.pk]] as const) {
         if (bytes > layout.maxBinding) {
@@ -378,6 +386,7 @@ export class WebGpuRun {
       stateBytes +
       scalarBytes +
       (distBytes ? distBytes.wcen + distBytes.pk + distBytes.dm + distBytes.dacc : 0) +
+      wcenBytes +
       layout.dq * 32 +
       (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
       K * partialRow +
@@ -465,6 +474,12 @@ export class WebGpuRun {
               scratch: layout.chunks.map((c) => (gk!.scratchFloatsPerReplica > 0 ? track(storageBuffer(gpu!, c.rows * gk!.scratchFloatsPerReplica * 4, `grad-scratch[${c.r0}]`)) : null)),
             }
           : null;
+        let wcenBuf: GPUBuffer | null = null;
+        if (workerCenters) {
+          const cen = new Float32Array(wcenBytes / 4);
+          for (let j = 0; j < n; j++) for (let i = 0; i < d; i++) cen[j * layout.dq * 4 + i] = sqw!.centers[j * d + i];
+          wcenBuf = track(storageBuffer(gpu!, cen, 'worker-centers'));
+        }
         let distBufs: Buffers['dist'] = null;
         if (dist && distBytes) {
           const cen = new Float32Array(distBytes.wcen / 4);
@@ -504,7 +519,7 @@ export class WebGpuRun {
           for (const at of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][at.buffer], rl * c.quads * 16, c.quads * 16);
         });
         device.queue.submit([enc.finish()]);
-        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs, grad: gradBufs };
+        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs, wcen: wcenBuf, grad: gradBufs };
       });
     } catch (err) {
       for (const b of all) b.destroy();
@@ -529,6 +544,7 @@ export class WebGpuRun {
         ...(bufs.dist
           ? [bufs.dist.wcen, bufs.dist.pk, bufs.dist.dm].map((buffer, k) => ({ binding: kernel.bindings.firstVector + kernel.stateBuffers.length + k, resource: { buffer } }))
           : []),
+        ...(bufs.wcen ? [{ binding: kernel.bindings.firstVector + kernel.stateBuffers.length, resource: { buffer: bufs.wcen } }] : []),
       ];
       return device.createBindGroup({ layout: stepLayout, entries });
     });

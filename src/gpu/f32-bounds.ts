@@ -203,12 +203,16 @@ const mulTracked = (a: Tracked, b: Tracked): Tracked => {
  * (4-lane accumulation, workgroup tree, per-replica finish: metricSumLevels()); a sum of terms
  * rounded through k levels is within k U sum |terms| of the exact sum (first order). Row maxima
  * are 1-Lipschitz: their bound is the largest bound of the terms.
+ * On a heterogeneous quadratic (`separableQuadraticWorkers`, n > 1) the stochastic gradient is the
+ * mean over workers of diag (.) (x - c^j) + noise_j (each term / n, in worker order, as runCpu); the
+ * metrics and fx are taken at the mean center.
  */
 export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradient?: TrackedGradient): TrackedRun {
   const { algorithm: def, problem, T, replicas: R, seed } = spec;
   const n = spec.workers;
   const d = problem.d;
-  const sq = problem.separableQuadratic ?? (exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
+  const sqw = problem.workers > 1 ? problem.separableQuadraticWorkers : undefined;
+  const sq = problem.separableQuadratic ?? (sqw ? { diag: sqw.diag, center: sqw.meanCenter } : exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
   if (!sq) throw new Error('simulateWithBounds needs a separable quadratic or an exactGradient oracle');
   const prog = def.program;
   const checked = checkProgram(def.id, prog);
@@ -254,6 +258,13 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
   };
   /** Sum of nonnegative-magnitude terms through sumLevels roundings. */
   const rowSum = rowSumFor(sumLevels);
+  /** Heterogeneous quadratics: worker j's gradient diag (p - c^j) with its bound. */
+  const Cw: Tracked[][] | null = sqw ? Array.from({ length: n }, (_, j) => Array.from(sqw.centers.subarray(j * d, (j + 1) * d), (v) => input(v))) : null;
+  const workerGradAt = (p: Tracked, i: number, j: number): Tracked => {
+    const c = Cw![j][i];
+    const dxv = p.v - c.v;
+    return mulTracked(L[i], { v: dxv, e: p.e + c.e + U * Math.abs(dxv), uncertain: false });
+  };
 
   for (let r = 0; r < R; r++) {
     const vec = new Map<string, Tracked[]>([['x', Array.from(x0, (v) => input(v))]]);
@@ -361,7 +372,8 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
           const ge = og ? og[i] : gradAt(pi, i).g;
           let acc = exact(0);
           for (let j = 0; j < n; j++) {
-            const gw = noise ? sumTracked(ge, noiseTerms[j][i]) : ge;
+            const gj = Cw ? workerGradAt(pi, i, j) : ge;
+            const gw = noise ? sumTracked(gj, noiseTerms[j][i]) : gj;
             if (n === 1) return gw;
             const q: Tracked = { v: gw.v / n, e: gw.e / n + 5 * U * Math.abs(gw.v / n), uncertain: false };
             acc = j === 0 ? q : sumTracked(acc, q);
