@@ -204,7 +204,9 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     it(`${def.id}: whole runs (T=100, 32 replicas) agree in distribution with runCpu`, async () => {
       const R = 32;
       const problem = randomQuadratic(32, 3);
-      const base = { algorithm: def, hyper: hyperFor(def, 0.01), problem, noise: { model: fixtureGaussian, sigma: 1 }, T: 100, workers: 1, replicas: R };
+      // the reference d0 = 1e-6 of D-Adaptation / Prodigy here (distributions, not 3-step bounds)
+      const { d0: _d0, ...hyper } = hyperFor(def, 0.01);
+      const base = { algorithm: def, hyper, problem, noise: { model: fixtureGaussian, sigma: 1 }, T: 100, workers: 1, replicas: R };
       const other = runCpu({ ...base, seed: 11 });
       const same = runCpu({ ...base, seed: 12 });
       const g = await runWebGpu({ ...base, seed: 12 }, { gpu: gpu! });
