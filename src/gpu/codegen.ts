@@ -108,15 +108,15 @@ export function problemShapeOf(problem: Pick<Problem, 'id' | 'd' | 'workers' | '
 }
 
 /**
- * What keeps an algorithm / problem pair off the WebGPU engine: non-separable problems without a
- * gradient pass (src/gpu/gradients), and, on problems with one, worker-scope programs (the
- * distributed plan forms diag (x - c^j) in its kernels); heterogeneous problems
- * without per-worker separable quadratics, or with a server-scope program (the mean of per-worker
- * gradients is generated only for worker-scope programs); oracle ops or an output vector in a
- * worker-scope program; literals outside float32's normal range (except, in worker-scope programs,
- * the division guard max(a, c) with 0 < c < 2^-126: {@link f32GuardLiterals}). Everything else
- * runs: fused when the program allows, general for other server-scope programs, distributed for
- * worker-scope programs (aggregates, S_R guards and running-max syncs included).
+ * What keeps an algorithm / problem pair off the WebGPU engine: homogeneous non-separable problems
+ * without a gradient pass (src/gpu/gradients); heterogeneous problems without per-worker separable
+ * quadratics (sharded-logistic: per-worker gradient passes are not generated); oracle ops or an
+ * output vector in a worker-scope program; literals outside float32's normal range (except the
+ * float32 forms of guards.ts: {@link f32GuardLiterals}). Everything else runs: fused when the
+ * program allows, general for other server-scope programs, distributed for worker-scope programs
+ * (aggregates, S_R guards and running-max syncs included), on separable quadratics, heterogeneous
+ * quadratics (server-scope programs average the per-worker gradients) and problems with a gradient
+ * pass (the distributed plan dispatches it once per replica and step; every worker adds its noise).
  */
 export function gpuSupport(def: AlgorithmDef, problem: ProblemShape): GpuSupport {
   const reasons: string[] = [];
@@ -1152,8 +1152,11 @@ export const DIST_ACC = { upTernary: 0, downTernary: 1, errorStep: 2, errorMask:
  * (g first), each vector a plane of (replica [x worker]) rows of quads: replicas x workers x d.
  * Scalars: server scalars (R x NS, fx last), then worker scalars (R x n x NW), one buffer.
  * Per step, in order:
- *   grad    (server grid)  metrics at x (exact gradient of f = (1/n) sum_j f_j: diag (x - cbar)), fx partials;
- *   wgrad   (worker grid)  g_j = diag (x - c_j) + sigma (.) (1/B) sum_b xi_{t, j|b<<16, r} (runCpu's order);
+ *   [gradient pass] (homogeneous problems without a separable quadratic) the exact gradient at x of
+ *           every replica into `gex`, f's partials into rpart (src/gpu/gradients);
+ *   grad    (server grid)  metrics at x (exact gradient of f = (1/n) sum_j f_j: diag (x - cbar), or
+ *           gex and the pass's f partials), fx partials;
+ *   wgrad   (worker grid)  g_j = diag (x - c_j) (or gex) + sigma (.) (1/B) sum_b xi_{t, j|b<<16, r} (runCpu's order);
  *   per op: map (server or worker grid; rand() on the compress stream with lane = worker, as runCpu),
  *           fin (row reductions into scalars), scalar ops (a thread per row), aggregate:
  *             pack  (worker word grid) 32 signs per u32 word, sign plane + nonzero plane, the

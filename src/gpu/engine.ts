@@ -155,7 +155,8 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  *
  * Supported (gpuSupport() in codegen.ts): server-scope programs on problems with
  * `separableQuadratic`, with any noise model that has a WGSL transform (noise.wgsl.ts) and any
- * number of workers averaged into the server gradient. Map-only programs (sgd, sgd-momentum,
+ * number of workers averaged into the server gradient, and on heterogeneous quadratics
+ * (`separableQuadraticWorkers`: the server gradient is the mean of diag (x - c^j) + worker j's noise). Map-only programs (sgd, sgd-momentum,
  * signsgd, minibatch-signsgd, signum, lion, ...) run as one fused kernel per step; programs with
  * row reductions, scalar ops, fx, rand, oracle ops or an output vector (ef-signsgd, adamw, dog,
  * ...) as a sequence of kernels per step. Worker-scope programs (every distributed algorithm of
@@ -165,14 +166,13 @@ const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB
  * rows summed), S_R guards (a violation raises runCpu's UserInputError, read back at the end) and
  * running-max syncs on the device, and `communication` with runCpu's bits. Problems without a
  * separable quadratic that have a gradient pass (src/gpu/gradients: rotated-quadratic, logistic
- * regression, sum-cosh, exp-sum, quartic-sum) run the fused and general plans with the pass
- * dispatched before the step kernel (again at an oracle op's point, and at an output vector for
- * the metrics): the exact gradient from `gexact`, f from the pass's partials. Not supported, with a
- * UserInputError naming the reason: other non-separable problems, worker-scope programs on
- * problems with a gradient pass, heterogeneous problems with
- * server-scope programs, worker-scope oracle ops and output vectors, literals and hyperparameter
- * values outside float32's normal range (e.g. the guard max(s, 1e-300) of ALIAS, whose literal
- * rounds to 0 in float32; worker-scope programs get its float32 form, f32GuardLiterals).
+ * regression, sum-cosh, exp-sum, quartic-sum) run every plan with the pass dispatched before the
+ * step kernels (single-node plans: again at an oracle op's point, and at an output vector for the
+ * metrics; distributed plan: once per replica, every worker adding its own noise): the exact
+ * gradient from `gexact`, f from the pass's partials. Not supported, with a UserInputError naming
+ * the reason: other non-separable problems, heterogeneous problems without per-worker separable
+ * quadratics (sharded-logistic), worker-scope oracle ops and output vectors, literals and
+ * hyperparameter values outside float32's normal range except the float32 forms of guards.ts.
  *
  * Errors: unsupported runs, a missing adapter, and runs needing more device memory than the
  * budget (or failing allocation) throw UserInputError before any kernel runs.
