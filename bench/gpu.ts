@@ -12,8 +12,8 @@
  * and per-replica scalars are negligible. % copy = (bytes/coord x coordinate-steps/s) / copy
  * bandwidth.
  *
- * Distributed rows (mv-signsgd, mvsm-v1, ef-signsgd-mv: the distributed plan, packed 1-bit messages
- * and the popcount vote) at R x n x d = 8 x 32 x 2^16 and 2 x 1024 x 2^12: Gcoord-steps/s counts
+ * Distributed rows (every worker-scope algorithm of the registry: the distributed plan, packed 1-bit
+ * messages and the popcount vote) at R x n x d = 8 x 32 x 2^16 and 2 x 1024 x 2^12: Gcoord-steps/s counts
  * R n d worker coordinates per step; bytes/coord and % copy are not given for them (their
  * kernels mix worker and server rows and packed words).
  *
@@ -54,7 +54,6 @@ const shapes: [number, number][] = quick ? [[8, 1 << 14], [64, 1 << 10], [2, 1 <
 const targetMs = quick ? 300 : 1000;
 /** Distributed rows: [R, n, d]. */
 const distShapes: [number, number, number][] = quick ? [[2, 8, 1 << 10]] : [[8, 32, 1 << 16], [2, 1024, 1 << 12]];
-const distIds = ['mv-signsgd', 'mvsm-v1', 'ef-signsgd-mv'];
 const noSweep = args.includes('--no-sweep');
 const sweepAt = args.indexOf('--sweep-profile');
 const sweepProfile = sweepAt >= 0 ? args[sweepAt + 1] : quick ? 'quick' : 'full';
@@ -218,8 +217,10 @@ async function main(): Promise<void> {
       process.stderr.write(`  done ${def.id} ${R} x ${d}\n`);
     }
   }
+  // every worker-scope (distributed) algorithm of the registry
+  const distDefs = algorithms.all().filter((def) => gpuSupport(def, shape).plan === 'distributed');
   for (const [R, n, d] of distShapes) {
-    for (const id of distIds) {
+    for (const { id } of distDefs) {
       const { ms } = await stepTime(gpu, algorithms.get(id), R, d, n);
       const coordPerS = (R * n * d) / (ms / 1000);
       rows.push({ case: `${id} (n = ${n})`, shape: `${R} x ${n} x 2^${Math.log2(d)}`, msPerStep: ms, gcoordPerS: coordPerS / 1e9, bytesPerCoord: null, gbPerS: null, pctCopy: null });
