@@ -218,11 +218,12 @@ export function gradientFpartBase(reductionSlots: number, R: number, nwg: number
  * WGSL: sc_fsum(r, k0, region) = sum of the pass's f partials k0, k0 + nwg, ... (< P) of replica r.
  * `rows`: reduction-slot rows (ch.R; the distributed plan's slots hold ch.R * ch.nw rows).
  */
-function fsumFunction(slots: number, P: number, rows = 'ch.R'): string {
+function fsumFunction(slots: number, P: number | string, rows = 'ch.R'): string {
+  const pw = typeof P === 'number' ? `${P}u` : P;
   return `fn sc_fsum(r: u32, k0: u32, region: u32) -> f32 {
-  let base = ((${Math.max(1, slots)}u * ${rows} * ch.nwg + 63u) / 64u) * 64u + region * (((ch.R * ${P}u + 63u) / 64u) * 64u) + r * ${P}u;
+  let base = ((${Math.max(1, slots)}u * ${rows} * ch.nwg + 63u) / 64u) * 64u + region * (((ch.R * ${pw} + 63u) / 64u) * 64u) + r * ${pw};
   var s = 0.0;
-  for (var k = k0; k < ${P}u; k = k + ch.nwg) {
+  for (var k = k0; k < ${pw}; k = k + ch.nwg) {
     s = s + rpart[base + k];
   }
   return s;
@@ -363,7 +364,8 @@ const STATUS_STRUCT = `struct Status { s1: vec2<f32>, s2: vec2<f32>, tauG1: f32,
 // nw: workers (distributed plan; a uniform so that one pipeline serves every n), hetero: 1 when
 // every worker has its own center (heterogeneous quadratics)
 // slots: step records per reduce group (K; the distributed plan's vote counts follow them)
-const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, pad1: u32, nw: u32, hetero: u32, slots: u32, pad3: u32 }\n`;
+// gpass: distributed plan, the gradient pass's f partials per replica (0: no pass, diag (x - c^j))
+const CHUNK_STRUCT = `struct Chunk { r0: u32, q0: u32, rows: u32, quads: u32, wgx0: u32, nwg: u32, R: u32, D: u32, seed: u32, sigma: f32, fc: f32, gpass: u32, nw: u32, hetero: u32, slots: u32, pad3: u32 }\n`;
 
 /** Shared WGSL helpers: finite/NaN tests on the bits, NaN-propagating max, rand words. */
 const HELPERS = `
@@ -1234,14 +1236,16 @@ function generateDistributed(cfg: StepKernelConfig, info: ProgramInfo): StepKern
 
   // ---- grad: metrics at x, fx partials (problems with a gradient pass: the pass, dispatched first,
   // writes the exact gradient into gexact and f's partials into rpart; grad reads them as the fused plan)
+  // (one module text for both: ch.gpass is a uniform, so these pipelines are shared with the runs
+  // on separable quadratics; the engine binds a 16-byte gex when there is no pass)
   if (gp) {
     probReads = 0;
     sequence.push({ dispatch: 'gradient', entry: '', at: 'x', into: GRADIENT_VECTOR, fregion: 0, onlyUpdate: false });
   }
-  if (gp) sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
+  sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
 ${GRID_PROLOGUE}
   var acc = vec4<f32>(0.0);
-  if (inRange) {
+  if (inRange && ch.gpass != 0u) {
     let ge = gex[idx];
     acc.x = dot(select(zero, abs(ge), valid), one);
     acc.y = dot(select(zero, ge * ge, valid), one);
@@ -1249,13 +1253,7 @@ ${GRID_PROLOGUE}
       acc.z = 2.0 * sc_fsum(r, ch.wgx0 + wid.x, 0u);
       acc.w = acc.z;
     }
-  }
-${metricTree(readsFx ? `rpart[(0u * ch.R * ${'ch.nw'} + r) * ch.nwg + ch.wgx0 + wid.x] = red[li].w;` : null)}
-}`);
-  else sections.push(`${GRID_SIGNATURE('grad', wx, wy)}
-${GRID_PROLOGUE}
-  var acc = vec4<f32>(0.0);
-  if (inRange) {
+  } else if (inRange) {
     let pr = prob[q];
     let v_x = sv[idx];
     let dx = v_x - pr.center;
@@ -1274,21 +1272,20 @@ ${metricTree(readsFx ? `rpart[(0u * ch.R * ${rowsW} + r) * ch.nwg + ch.wgx0 + wi
   }
   // ---- wgrad: every worker's stochastic gradient (with a gradient pass: the shared exact gradient,
   // each worker's own noise; runCpu evaluates grad f at x once per worker, the same float64 values)
-  if (gp) sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
+  sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
 ${WORKER_GRID_PROLOGUE(N)}
   if (inRange && status[r].div < 0) {
-    wv[widx] = noisy_w(gex[idx], q, qg, r, j);
-  }
-}`);
-  else sections.push(`${GRID_SIGNATURE('wgrad', wx, wy)}
-${WORKER_GRID_PROLOGUE(N)}
-  if (inRange && status[r].div < 0) {
-    let pr = prob[q];
-    var c = pr.center;
-    if (ch.hetero != 0u) {
-      c = wcen[j * ((ch.D + 3u) / 4u) + qg];
+    var ge: vec4<f32>;
+    if (ch.gpass != 0u) {
+      ge = gex[idx];
+    } else {
+      let pr = prob[q];
+      var c = pr.center;
+      if (ch.hetero != 0u) {
+        c = wcen[j * ((ch.D + 3u) / 4u) + qg];
+      }
+      ge = pr.diag * (sv[idx] - c);
     }
-    let ge = pr.diag * (sv[idx] - c);
     wv[widx] = noisy_w(ge, q, qg, r, j);
   }
 }`);
@@ -1568,13 +1565,13 @@ ${countLines.join('\n')}
     sequence.push({ dispatch: 'replica-thread', entry: 'count', onlyUpdate: true });
   }
 
-  const header = distributedHeader(cfg, N, gp !== null);
+  const header = distributedHeader(cfg, N);
   const wgsl = `// signcheck distributed step kernels (no algorithm name here: programs with equal ops, such as
-// mvsm-v1 and mv-sto-signsgd-sim, share their pipelines); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, ${packed ? 'packed' : 'unpacked'}${gp ? ', gradient pass' : ''} (n and the per-worker centers are uniforms)
+// mvsm-v1 and mv-sto-signsgd-sim, share their pipelines); noise ${cfg.noise ? `${cfg.noise.samplesPerCall}/call` : 'none'}, sigma ${cfg.sigma}, ${packed ? 'packed' : 'unpacked'} (n, the per-worker centers and the gradient pass are uniforms)
 ${header}
 var<workgroup> redr: array<f32, ${REDUCE_THREADS}>;
 ${sections.join('\n\n').replaceAll('${FLAG_ROWS}', FLX)}
-${gp ? fsumFunction(slot, gp.partials, 'ch.R * ch.nw') : ''}`;
+${fsumFunction(slot, 'ch.gpass', 'ch.R * ch.nw')}`;
   const written = [...serverVecs.filter((v) => info.written.has(v)), 'g', ...workerVecs.filter((v) => v !== 'g' && info.written.has(v))];
   return {
     plan: 'distributed',
@@ -1592,7 +1589,8 @@ ${gp ? fsumFunction(slot, gp.partials, 'ch.R * ch.nw') : ''}`;
       { label: 'worker', vectors: workerVecs, rowsPerReplica: N },
       ...(gp ? [{ label: GRADIENT_VECTOR, vectors: [GRADIENT_VECTOR], rowsPerReplica: 1 }] : []),
     ],
-    extraBindings: ['storage', 'storage', ...(gp ? (['storage'] as const) : []), 'read-only-storage', 'storage', 'storage'],
+    // sv, wv, gex (the gexact state buffer, or the engine's 16-byte dummy without a pass), wcen, pk, dm
+    extraBindings: ['storage', 'storage', 'storage', 'read-only-storage', 'storage', 'storage'],
     dist: {
       n: N,
       messages,
@@ -1746,11 +1744,10 @@ ${parts.join('\n')}
 }
 
 /**
- * Module-level declarations of the distributed plan. With a gradient pass, binding 10 is the
- * exact-gradient vector `gex` (a third state buffer, written by the pass) and the extras shift by one.
+ * Module-level declarations of the distributed plan. Binding 10 is the exact-gradient vector `gex`
+ * (with a gradient pass, a third state buffer the pass writes; otherwise a 16-byte dummy).
  */
-function distributedHeader(cfg: StepKernelConfig, N: number, pass = false): string {
-  const o = pass ? 1 : 0;
+function distributedHeader(cfg: StepKernelConfig, N: number): string {
   const noise = cfg.noise;
   const sig = cfg.sigma === 'vector' ? 'sigv[q]' : 'ch.sigma';
   const noisyW = noise
@@ -1783,12 +1780,14 @@ ${recordStruct(cfg.hyperNames)}${STATUS_STRUCT}${CHUNK_STRUCT}struct Prob { diag
 // server vectors (x first) and worker vectors (g first), plane after plane
 @group(0) @binding(8) var<storage, read_write> sv: array<vec4<f32>>;
 @group(0) @binding(9) var<storage, read_write> wv: array<vec4<f32>>;
-${pass ? '// the exact gradient at x of every replica (the gradient pass writes it), replicas x ceil(d/4)\n@group(0) @binding(10) var<storage, read_write> gex: array<vec4<f32>>;\n' : ''}// per-worker centers (heterogeneous problems; a 16-byte dummy otherwise), n x ceil(d/4)
-@group(0) @binding(${10 + o}) var<storage, read> wcen: array<vec4<f32>>;
+// the exact gradient at x of every replica (a gradient pass writes it; a 16-byte dummy without one), replicas x ceil(d/4)
+@group(0) @binding(10) var<storage, read_write> gex: array<vec4<f32>>;
+// per-worker centers (heterogeneous problems; a 16-byte dummy otherwise), n x ceil(d/4)
+@group(0) @binding(11) var<storage, read> wcen: array<vec4<f32>>;
 // packed messages: per message row, the sign plane then the nonzero plane (W words each)
-@group(0) @binding(${11 + o}) var<storage, read_write> pk: array<u32>;
+@group(0) @binding(12) var<storage, read_write> pk: array<u32>;
 // per message row: ternary (1) and invalid (2) flags; then per (slot, replica) the step's record
-@group(0) @binding(${12 + o}) var<storage, read_write> dm: array<atomic<u32>>;
+@group(0) @binding(13) var<storage, read_write> dm: array<atomic<u32>>;
 
 const WX: u32 = ${cfg.wx}u;
 const WY: u32 = ${cfg.wy}u;

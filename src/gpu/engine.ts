@@ -203,7 +203,7 @@ interface Buffers {
   rpart: GPUBuffer;
   xPrev: GPUBuffer[] | null;
   /** Distributed plan: per-worker centers, packed messages, message flags and step records, accumulators. */
-  dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer } | null;
+  dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer; gexDummy: GPUBuffer | null } | null;
   /** Single-node plans on a heterogeneous quadratic: the per-worker centers (n x ceil(d/4) vec4). */
   wcen: GPUBuffer | null;
   /** Gradient pass: its data buffers (by binding name) and per-chunk scratch. */
@@ -495,6 +495,8 @@ export class WebGpuRun {
             pk: track(storageBuffer(gpu!, distBytes.pk, 'packed-messages')),
             dm: track(storageBuffer(gpu!, distBytes.dm, 'message-flags')),
             dacc: track(storageBuffer(gpu!, acc, 'message-accumulators')),
+            // the gex binding without a gradient pass (the kernels read it only when ch.gpass != 0)
+            gexDummy: kernel.stateBuffers.length < 3 ? track(storageBuffer(gpu!, 16, 'no-gradient-pass')) : null,
           };
         }
         const chunk = layout.chunks.map((c) => {
@@ -505,6 +507,7 @@ export class WebGpuRun {
           wu.set([c.r0, c.q0, c.rows, c.quads, c.wgx0, layout.nwg, R, d, seed >>> 0]);
           wf[9] = spec.noise && typeof spec.noise.sigma === 'number' ? spec.noise.sigma : 0;
           wf[10] = fOffset + fStar; // f(c)
+          wu[11] = gk ? gk.fPartialsPerReplica : 0; // distributed plan: the gradient pass's f partials (0: none)
           wu[12] = n;
           wu[13] = heterogeneous ? 1 : 0;
           wu[14] = K;
@@ -542,7 +545,7 @@ export class WebGpuRun {
         { binding: 7, resource: { buffer: bufs.rpart } },
         ...kernel.stateBuffers.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
         ...(bufs.dist
-          ? [bufs.dist.wcen, bufs.dist.pk, bufs.dist.dm].map((buffer, k) => ({ binding: kernel.bindings.firstVector + kernel.stateBuffers.length + k, resource: { buffer } }))
+          ? [...(bufs.dist.gexDummy ? [bufs.dist.gexDummy] : []), bufs.dist.wcen, bufs.dist.pk, bufs.dist.dm].map((buffer, k) => ({ binding: kernel.bindings.firstVector + kernel.stateBuffers.length + k, resource: { buffer } }))
           : []),
         ...(bufs.wcen ? [{ binding: kernel.bindings.firstVector + kernel.stateBuffers.length, resource: { buffer: bufs.wcen } }] : []),
       ];
