@@ -8,7 +8,7 @@ import type { Problem } from '../problems/types.ts';
 import { fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
-import { simulateDistributedWithBounds, simulateWithBounds, type TrackedRun } from './f32-bounds.ts';
+import { simulateDistributedWithBounds, simulateWithBounds, type TrackedDistributedRun, type TrackedRun } from './f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
 import { trackedGradient, type Kind } from './gradients/test-util.ts';
 import { gpuForTests } from './test-support.ts';
@@ -128,8 +128,8 @@ describe.skipIf(!gpu)('webgpu distributed plan on problems with a gradient pass'
         // simulator marks a ternary format within rounding the counts may differ by that much)
         const cc = o.cpu.communication!;
         const gc = o.gpu.communication!;
+        const sim = o.sim as TrackedDistributedRun;
         for (let r = 0; r < spec.replicas; r++) {
-          const sim = o.sim as TrackedRun & { uncertainTernary: Float64Array };
           if (sim.uncertainTernary[r] === 0) {
             expect(gc.upBits[r]).toBe(cc.upBits[r]);
             expect(gc.downBits[r]).toBe(cc.downBits[r]);
@@ -137,6 +137,8 @@ describe.skipIf(!gpu)('webgpu distributed plan on problems with a gradient pass'
           } else {
             expect(Math.abs(gc.ternaryMessages[r] - cc.ternaryMessages[r])).toBeLessThanOrEqual(sim.uncertainTernary[r]);
           }
+          // bound use max ||v||_inf / G (S_G programs) within its derived bound
+          for (const [p, use] of Object.entries(cc.boundUse)) expect(Math.abs(gc.boundUse[p][r] - use[r])).toBeLessThanOrEqual(sim.boundUse[p].e[r]);
         }
         expect(Object.keys(gc.boundUse).sort()).toEqual(Object.keys(cc.boundUse).sort());
         // the run moved
