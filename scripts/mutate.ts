@@ -166,6 +166,17 @@ async function runDirect(mutants: Drawn[]): Promise<void> {
     });
     // a kill is a failing test or suite as vitest reports it; any other non-zero exit (vitest could not
     // start) is a RuntimeError, left out of the score as Stryker does
+    // a timed-out run leaves vitest's fork workers behind (SIGKILL reaches the parent only): kill
+    // every process still working in the copy
+    if (process.platform === 'linux') {
+      for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+        try {
+          if (fs.readlinkSync(`/proc/${pid}/cwd`) === root && Number(pid) !== process.pid) process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // gone, or not ours to read
+        }
+      }
+    }
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
     const failed = /Test Files\s+\d+ failed|\bFAIL\b/.test(out);
     return { ms: Date.now() - t0, status: r.status, failed, timedOut: r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' };
