@@ -162,17 +162,24 @@ export interface CheckedProgram {
   readonly readsFx: boolean;
 }
 
+/** A name a program may declare or assign to. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Checks that every expression parses and reads only names visible in its scope. */
 export function checkProgram(id: string, p: StepProgram): CheckedProgram {
   const parsed = new Map<string, Expr>();
   const workerOps = p.ops.some((o) => (o.op === 'map' || o.op === 'scalar') && o.scope === 'worker') || p.ops.some((o) => o.op === 'aggregate');
   const vecScope = new Map<string, Scope>([['x', 'server'], ['g', workerOps ? 'worker' : 'server']]);
   for (const v of p.vectors) {
+    if (!IDENTIFIER.test(v.name)) throw new UserInputError(`${id} program`, `declares the vector "${v.name}", which is not a name`);
     if (vecScope.has(v.name)) throw new Error(`${id}: vector ${v.name} declared twice`);
     vecScope.set(v.name, v.scope);
   }
   const scalarScope = new Map<string, Scope>();
-  for (const s of p.scalars) scalarScope.set(s.name, s.scope);
+  for (const s of p.scalars) {
+    if (!IDENTIFIER.test(s.name)) throw new UserInputError(`${id} program`, `declares the scalar "${s.name}", which is not a name`);
+    scalarScope.set(s.name, s.scope);
+  }
   const params = new Set<string>([...BUILTIN_PARAMS, ...p.params]);
   const parse = (src: string) => {
     let e = parsed.get(src);
@@ -205,6 +212,7 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
     const locals = new Set<string>();
     const inMap = op.op === 'map';
     for (const [target, src] of op.assign) {
+      if (!IDENTIFIER.test(target)) throw new UserInputError(`${id} program`, `assigns to "${target}", which is not a name (letters, digits, _; not starting with a digit)`, src);
       for (const name of freeVariables(parse(src))) {
         if (!visible(name, op.scope, locals, inMap)) throw new UserInputError(`${id} program`, `reads "${name}", which is not visible in a ${op.scope} ${op.op}`, src);
       }
@@ -218,6 +226,7 @@ export function checkProgram(id: string, p: StepProgram): CheckedProgram {
     }
     if (op.op === 'map') {
       for (const r of op.reduce ?? []) {
+        if (r.kind !== 'sum' && r.kind !== 'max') throw new UserInputError(`${id} program`, `reduction into ${r.into} has kind "${r.kind}"; it must be "sum" or "max"`, r.expr);
         if (scalarScope.get(r.into) !== op.scope) throw new Error(`${id}: reduction into ${r.into}, which is not a ${op.scope} scalar`);
         for (const name of freeVariables(parse(r.expr))) {
           if (!visible(name, op.scope, locals, true)) throw new Error(`${id}: reduction reads ${name}, not visible`);
