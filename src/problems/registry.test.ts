@@ -56,7 +56,7 @@ describe('documented defaults hold', () => {
   for (const id of ['exp-sum', 'logistic-synthetic']) {
     it(`${id}: x0 defaults to zeros`, () => {
       const p = problemFamilies.get(id).create({ d: 5 } as never);
-      expect(Array.from(p.x0(0))).toEqual([0, 0, 0, 0, 0]);
+      expect(Array.from(p.x0())).toEqual([0, 0, 0, 0, 0]);
     });
   }
 });
