@@ -37,3 +37,32 @@ describe('logistic regression: the certified f* error covers the gradient at x*'
     expect(fStarError).toBeGreaterThanOrEqual(gg / (2 * mu));
   });
 });
+
+describe('documented options take effect', () => {
+  it('sharded-logistic: bias = 1 appends a constant-1 feature (d + 1)', () => {
+    const fam = problemFamilies.get('sharded-logistic');
+    const plain = fam.create({ workers: 4 } as never);
+    const withBias = fam.create({ workers: 4, bias: 1 } as never);
+    expect(withBias.d).toBe(plain.d + 1);
+  });
+  it('rotated-quadratic above the exact-Linf size: Linf = min(sum |H_ij|, d L) bounds max_i sum_j |H_ij|', () => {
+    const p = problemFamilies.get('rotated-quadratic').create({ d: 40 } as never);
+    const H = (p as unknown as { hessian: Float64Array }).hessian;
+    let absSum = 0;
+    let maxRow = 0;
+    for (let i = 0; i < p.d; i++) {
+      let row = 0;
+      for (let j = 0; j < p.d; j++) row += Math.abs(H[i * p.d + j]);
+      absSum += row;
+      maxRow = Math.max(maxRow, row);
+    }
+    const Linf = p.constants.Linf!;
+    expect(Linf).toBeGreaterThanOrEqual(maxRow);
+    expect(Linf).toBeLessThanOrEqual(absSum * (1 + 1e-12));
+    expect(Linf).toBeLessThanOrEqual(p.d * p.constants.L! * (1 + 1e-12));
+    expect(p.name).toContain('rotated-quadratic(d=40');
+  });
+  it('an x0 of the wrong kind names what it got', () => {
+    expect(() => problemFamilies.get('separable-quadratic').create({ d: 3, x0: 'sideways' } as never)).toThrow(/separable-quadratic\.x0: must be a number, .* \(got "sideways"\)/);
+  });
+});
