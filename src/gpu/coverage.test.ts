@@ -11,7 +11,7 @@ import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
 import { simulateDistributedWithBounds, simulateWithBounds, type TrackedDistributedRun, type TrackedRun } from './f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
 import { trackedGradient, type Kind } from './gradients/test-util.ts';
-import { gpuForTests } from './test-support.ts';
+import { expectMetricsWithinBounds, gpuForTests } from './test-support.ts';
 
 const gpu = await gpuForTests();
 
@@ -57,16 +57,9 @@ function compareX(cpu: RunResult, g: RunResult, sim: TrackedRun): Pick<Outcome, 
   return { violations, uncertain, worst };
 }
 
-/** Metrics at every checkpoint within their bounds (f - f*: f* added in float64 on both engines). */
+/** Metrics at every checkpoint within their bounds, and divergence as on the CPU. */
 function expectMetrics(spec: RunSpec, cpu: RunResult, g: RunResult, sim: TrackedRun): void {
-  for (let r = 0; r < spec.replicas; r++) {
-    spec.checkpoints!.forEach((t, k) => {
-      const m = r * (spec.T + 1) + t;
-      expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
-      expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
-      expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
-    });
-  }
+  expectMetricsWithinBounds(spec, cpu, g, sim);
   expect(Array.from(g.divergedAt)).toEqual(Array.from(cpu.divergedAt));
 }
 

@@ -10,7 +10,7 @@ import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
 import { simulateDistributedWithBounds, U } from './f32-bounds.ts';
-import { gpuForTests } from './test-support.ts';
+import { expectMetricsWithinBounds, gpuForTests } from './test-support.ts';
 
 const gpu = await gpuForTests();
 
@@ -72,15 +72,7 @@ async function checkAgainstCpu(spec: RunSpec): Promise<{ cpu: RunResult; gpu: Ru
   }
   expect(violations).toBe(0);
   expect(uncertain / N).toBeLessThan(0.01);
-  for (let r = 0; r < spec.replicas; r++) {
-    spec.checkpoints!.forEach((t, k) => {
-      const m = r * (spec.T + 1) + t;
-      expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
-      expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
-      // f - f*: float64 f and f* of runCpu each carry ~1e-16 relative rounding (1e-12 covers it)
-      expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
-    });
-  }
+  expectMetricsWithinBounds(spec, cpu, g, sim);
   if (!cpu.communication) {
     expect(g.communication).toBeUndefined();
     return { cpu, gpu: g, uncertain };

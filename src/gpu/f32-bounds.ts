@@ -277,40 +277,8 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
     for (let t = 0; t <= T; t++) {
       // metrics at the output point
       const po = vec.get(out)!;
-      let s1 = 0;
-      let es1 = 0;
-      let s2 = 0;
-      let es2 = 0;
-      let sf = 0;
-      let esf = 0;
       const og = exactGradient ? exactGradient(po) : null;
-      for (let i = 0; i < d; i++) {
-        if (og) {
-          const g = og.g[i];
-          s1 += Math.abs(g.v);
-          es1 += g.e;
-          s2 += g.v * g.v;
-          es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
-          continue;
-        }
-        const { g, dx } = gradAt(po[i], i);
-        s1 += Math.abs(g.v);
-        es1 += g.e;
-        s2 += g.v * g.v;
-        es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
-        const fv = g.v * dx.v;
-        sf += fv;
-        esf += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
-      }
-      const k = r * steps + t;
-      metrics.n1[k] = s1;
-      metrics.e1[k] = es1 + sumLevels * U * (s1 + es1);
-      const e2sum = es2 + sumLevels * U * (s2 + es2);
-      const n2 = Math.sqrt(s2);
-      metrics.n2[k] = n2;
-      metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
-      metrics.hf[k] = og ? og.f.v : 0.5 * sf;
-      metrics.ehf[k] = og ? og.f.e : 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
+      recordMetrics(metrics, r * steps + t, d, sumLevels, og, (i) => gradAt(po[i], i));
       if (t === T) break;
 
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
@@ -547,40 +515,8 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
     let uncR = 0;
     for (let t = 0; t <= T; t++) {
       const x = server.get('x')!;
-      let s1 = 0;
-      let es1 = 0;
-      let s2 = 0;
-      let es2 = 0;
-      let sf = 0;
-      let esf = 0;
       const og = exactGradient ? exactGradient(x) : null;
-      for (let i = 0; i < d; i++) {
-        if (og) {
-          const g = og.g[i];
-          s1 += Math.abs(g.v);
-          es1 += g.e;
-          s2 += g.v * g.v;
-          es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
-          continue;
-        }
-        const { g, dx } = gradWith(x[i], i, Cm[i]);
-        s1 += Math.abs(g.v);
-        es1 += g.e;
-        s2 += g.v * g.v;
-        es2 += 2 * Math.abs(g.v) * g.e + g.e ** 2 + U * g.v * g.v;
-        const fv = g.v * dx.v;
-        sf += fv;
-        esf += Math.abs(g.v) * dx.e + Math.abs(dx.v) * g.e + g.e * dx.e + U * Math.abs(fv);
-      }
-      const k = r * steps + t;
-      metrics.n1[k] = s1;
-      metrics.e1[k] = es1 + sumLevels * U * (s1 + es1);
-      const e2sum = es2 + sumLevels * U * (s2 + es2);
-      const n2 = Math.sqrt(s2);
-      metrics.n2[k] = n2;
-      metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
-      metrics.hf[k] = og ? og.f.v : 0.5 * sf;
-      metrics.ehf[k] = og ? og.f.e : 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
+      recordMetrics(metrics, r * steps + t, d, sumLevels, og, (i) => gradWith(x[i], i, Cm[i]));
       if (t === T) break;
 
       evaluateHyper(def, hyper, { t, T, d, n }, hv);
@@ -758,4 +694,48 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
     UNCR[r] = uncR;
   }
   return { x: X, ex: EX, uncertain: UNC, uncertainReplica: UNCR, metrics, uncertainTernary: UT, boundUse };
+}
+
+/**
+ * Records the metrics at one output point with their float32 bounds at index k: ||g||_1, ||g||_2
+ * (each rounding of the device's sums over `sumLevels` reduction levels, WGSL sqrt's 4.5 ULP) and
+ * f - f(c) = 1/2 sum g dx, or, with a gradient pass (`og`), the pass's own f and its bound.
+ * `gradAt(i)` is coordinate i's gradient and x - c with their bounds (used without a pass).
+ */
+function recordMetrics(
+  metrics: { n1: Float64Array; e1: Float64Array; n2: Float64Array; e2: Float64Array; hf: Float64Array; ehf: Float64Array },
+  k: number,
+  d: number,
+  sumLevels: number,
+  og: { g: Tracked[]; f: Tracked } | null,
+  gradAt: (i: number) => { g: Tracked; dx: Tracked },
+): void {
+  let s1 = 0;
+  let es1 = 0;
+  let s2 = 0;
+  let es2 = 0;
+  let sf = 0;
+  let esf = 0;
+  for (let i = 0; i < d; i++) {
+    const g = og ? og.g[i] : null;
+    const gd = g ? null : gradAt(i);
+    const gi = g ?? gd!.g;
+    s1 += Math.abs(gi.v);
+    es1 += gi.e;
+    s2 += gi.v * gi.v;
+    es2 += 2 * Math.abs(gi.v) * gi.e + gi.e ** 2 + U * gi.v * gi.v;
+    if (gd) {
+      const fv = gi.v * gd.dx.v;
+      sf += fv;
+      esf += Math.abs(gi.v) * gd.dx.e + Math.abs(gd.dx.v) * gi.e + gi.e * gd.dx.e + U * Math.abs(fv);
+    }
+  }
+  metrics.n1[k] = s1;
+  metrics.e1[k] = es1 + sumLevels * U * (s1 + es1);
+  const e2sum = es2 + sumLevels * U * (s2 + es2);
+  const n2 = Math.sqrt(s2);
+  metrics.n2[k] = n2;
+  metrics.e2[k] = Math.min(Math.sqrt(e2sum), n2 > 0 ? e2sum / n2 : Infinity) + 9 * U * n2;
+  metrics.hf[k] = og ? og.f.v : 0.5 * sf;
+  metrics.ehf[k] = og ? og.f.e : 0.5 * (esf + sumLevels * U * (Math.abs(sf) + esf));
 }

@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
+import type { RunResult, RunSpec } from '../engine/types.ts';
 import { requestGpu, type GpuContext } from './device.ts';
+import type { TrackedRun } from './f32-bounds.ts';
 
 /**
  * The device for GPU tests, or null when there is none. Without an adapter the tests FAIL when
@@ -18,3 +21,19 @@ export async function gpuForTests(): Promise<GpuContext | null> {
   return null;
 }
 let warned = false;
+
+/**
+ * ||g||_1, ||g||_2 and f - f* of the WebGPU run at every checkpoint within the simulation's derived
+ * float32 bounds of runCpu. f - f*: f* is added in float64 on both engines, and the float64 f and f*
+ * of runCpu each carry ~1e-16 relative rounding (1e-12 of |f - f*| + |f*| covers it).
+ */
+export function expectMetricsWithinBounds(spec: RunSpec, cpu: RunResult, g: RunResult, sim: TrackedRun): void {
+  for (let r = 0; r < spec.replicas; r++) {
+    spec.checkpoints!.forEach((t, k) => {
+      const m = r * (spec.T + 1) + t;
+      expect(Math.abs(g.curve[k].g1[r] - cpu.curve[k].g1[r])).toBeLessThanOrEqual(sim.metrics.e1[m]);
+      expect(Math.abs(g.curve[k].g2[r] - cpu.curve[k].g2[r])).toBeLessThanOrEqual(sim.metrics.e2[m]);
+      expect(Math.abs(g.curve[k].fGap[r] - cpu.curve[k].fGap[r])).toBeLessThanOrEqual(sim.metrics.ehf[m] + 1e-12 * (Math.abs(cpu.curve[k].fGap[r]) + Math.abs(spec.problem.constants.fStar ?? 0)));
+    });
+  }
+}
