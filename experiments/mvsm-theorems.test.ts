@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBound } from '../src/rates/bound.ts';
+import { parseBound } from '../src/theorems/bound.ts';
 import { specFromRecipe } from '../src/engine/recipe.ts';
 import { runCpu } from '../src/engine/cpu.ts';
 import { deltaAt, spread, sweepG, v1Floor } from './mvsm-common.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCpu } from '../src/engine/cpu.ts';
 import { specFromRecipe } from '../src/engine/recipe.ts';
 import { createNoise } from '../src/noise/index.ts';
-import { parseBound } from '../src/rates/bound.ts';
+import { parseBound } from '../src/theorems/bound.ts';
 import type { RateTheorem, SweepCell } from '../src/theorems/types.ts';
 import { theorems } from './index.ts';
 import { heavyTailNoise, tailIndex } from './lib/heavy-tails.ts';

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { seedExperiments } from '../../experiments/seeds.ts';
+import type { Catalogue } from '../catalogue.ts';
 import { UserInputError } from '../core/errors.ts';
 import { experimentResultsFile, runExperiment } from '../experiments/runner.ts';
 import { EXPERIMENT_PROFILES, type ExperimentProfile } from '../experiments/types.ts';
@@ -39,9 +39,9 @@ export interface ReportOptions {
  * written (whatever the verdicts say: the report shows them); user errors (a corrupt results
  * file, a bad directory) throw UserInputError, which the CLI maps to exit code 2.
  */
-export async function reportCommand(opts: ReportOptions = {}): Promise<number> {
+export async function reportCommand(catalogue: Catalogue, opts: ReportOptions = {}): Promise<number> {
   const reportsDir = opts.reports ?? 'reports';
-  const r = await buildReport({ reportsDir, resultsDir: opts.results ?? path.join(reportsDir, 'results'), outDir: opts.out ?? reportsDir });
+  const r = await buildReport({ catalogue, reportsDir, resultsDir: opts.results ?? path.join(reportsDir, 'results'), outDir: opts.out ?? reportsDir });
   if (opts.json) {
     const out = opts.out ?? reportsDir;
     say(
@@ -84,15 +84,15 @@ export interface ExperimentsOptions {
  * Runs seed experiments and writes their results files. Returns 0 when every experiment ran
  * (agreement with the papers is reported, not an exit status: a disagreement is a finding).
  */
-export async function experimentsCommand(opts: ExperimentsOptions = {}): Promise<number> {
+export async function experimentsCommand(catalogue: Catalogue, opts: ExperimentsOptions = {}): Promise<number> {
   const profile = opts.profile ?? 'quick';
   if (!EXPERIMENT_PROFILES.includes(profile)) throw new UserInputError('--profile', `must be one of ${EXPERIMENT_PROFILES.join(', ')}`, `got "${profile}"`);
-  const list = opts.only ? opts.only.split(',').map((id) => seedExperiments.get(id.trim())) : seedExperiments.all();
+  const list = opts.only ? opts.only.split(',').map((id) => catalogue.seedExperiments.get(id.trim())) : catalogue.seedExperiments.all();
   const outDir = opts.out ?? path.join('reports', 'results', 'experiments');
   const rows: Record<string, unknown>[] = [];
   for (const exp of list) {
     const bar = opts.quiet || opts.json ? null : progressLine(exp.id);
-    const res = await runExperiment(exp, { profile, outDir, processes: opts.processes, onJob: (done, total, job) => bar?.update(done, total, job.key) });
+    const res = await runExperiment(exp, { profile, outDir, registryModule: catalogue.seedExperimentsModule, processes: opts.processes, onJob: (done, total, job) => bar?.update(done, total, job.key) });
     bar?.end();
     if (opts.json) {
       const a = exp.analyze(res);
@@ -128,7 +128,7 @@ function processesOption(v: string): number {
  * Adds `report` and `experiments` to a commander program. Actions set `process.exitCode` to the
  * command's exit code; errors propagate to the program's own handling (UserInputError -> 2).
  */
-export function registerReportCommand(program: Command): Command {
+export function registerReportCommand(program: Command, catalogue: Catalogue): Command {
   program
     .command('report')
     .description('build reports/ (index.html, index.md, pages, SVG figures, LaTeX tables, pgfplots data) from the results on disk')
@@ -139,20 +139,20 @@ export function registerReportCommand(program: Command): Command {
     .option('--json', 'machine-readable output: files written and every item with its verdict')
     .addHelpText('after', '\nExamples:\n  signcheck report\n  signcheck report --reports /tmp/ci-reports --out /tmp/ci-reports')
     .action(async (o: ReportOptions) => {
-      process.exitCode = await reportCommand(o);
+      process.exitCode = await reportCommand(catalogue, o);
     });
   program
     .command('experiments')
     .description('run the seed experiments (papers\' experiments reproduced over many seeds) into results files')
     .addOption(new Option('--profile <name>', 'tiny (seconds) | quick (minutes) | full (paper scale)').choices([...EXPERIMENT_PROFILES]).default('quick'))
-    .option('--only <ids>', `comma-separated experiment ids (${seedExperiments.ids().join(', ')})`)
+    .option('--only <ids>', `comma-separated experiment ids (${catalogue.seedExperiments.ids().join(', ')})`)
     .option('--out <dir>', 'results directory', path.join('reports', 'results', 'experiments'))
     .option('--processes <n>', 'child processes (default: available cores)', processesOption)
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'machine-readable output: per experiment its results file, verdict and claims')
     .addHelpText('after', '\nExamples:\n  signcheck experiments --profile quick && signcheck report\n  signcheck experiments --only mushroom-table1 --profile full')
     .action(async (o: ExperimentsOptions) => {
-      process.exitCode = await experimentsCommand(o);
+      process.exitCode = await experimentsCommand(catalogue, o);
     });
   return program;
 }

@@ -39,6 +39,12 @@ export interface RunExperimentOptions {
   readonly outDir?: string;
   /** Child processes to use (default: available cores); 1 runs in this process. */
   readonly processes?: number;
+  /**
+   * URL of a module exporting the seed-experiment registry as `seedExperiments` (the catalogue's
+   * `seedExperimentsModule`): child processes look the experiment up there by id. Needed when
+   * `processes` > 1.
+   */
+  readonly registryModule?: string;
   /** Called after each job. */
   readonly onJob?: (done: number, total: number, job: ExperimentJob) => void;
 }
@@ -88,6 +94,8 @@ async function runPool(exp: SeedExperiment, jobs: ExperimentJob[], opts: RunExpe
   const results = new Map<string, JobResult>();
   let next = 0;
   let done = 0;
+  const registryModule = opts.registryModule;
+  if (!registryModule) throw new UserInputError('registryModule', `must name the module of the seed-experiment registry to run ${exp.id} in ${processes} processes`);
   const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
   await Promise.all(
     Array.from(
@@ -103,7 +111,7 @@ async function runPool(exp: SeedExperiment, jobs: ExperimentJob[], opts: RunExpe
               resolve();
               return;
             }
-            w.send({ experiment: exp.id, profile: opts.profile, job: jobs[next++] });
+            w.send({ registryModule, experiment: exp.id, profile: opts.profile, job: jobs[next++] });
           };
           w.on('message', (m: { ok: boolean; result?: JobResult; message?: string; name?: string }) => {
             if (!m.ok) {

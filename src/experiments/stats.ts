@@ -6,7 +6,7 @@
  */
 import { requireInteger, requireInterval, UserInputError } from '../core/errors.ts';
 import { regGammaP, studentTCdf } from '../noise/special.ts';
-import { percentileInterval, uniformIntegers } from '../rates/fit.ts';
+import { percentileInterval, uniformIntegers } from '../theorems/fit.ts';
 
 /** Arithmetic mean (throws on an empty list). */
 export function mean(xs: readonly number[]): number {

@@ -193,9 +193,15 @@ export function checkLemma(lemma: Lemma, options: CheckOptions = {}): LemmaResul
   return { ...base, timeMs: performance.now() - started };
 }
 
-/** Checks several lemmas in order (same options for each; the seed defaults per lemma). */
-export function checkLemmas(lemmas: readonly Lemma[], options: Omit<CheckOptions, 'path'> = {}): LemmaResult[] {
-  return lemmas.map((l) => checkLemma(l, options));
+/**
+ * Checks several lemmas in order (same options for each; the seed defaults per lemma), calling
+ * `before(k, lemma)` before the k-th (0-based), e.g. for a progress display.
+ */
+export function checkLemmas(lemmas: readonly Lemma[], options: CheckOptions = {}, before?: (k: number, lemma: Lemma) => void): LemmaResult[] {
+  return lemmas.map((l, k) => {
+    before?.(k, l);
+    return checkLemma(l, options);
+  });
 }
 
 /** True for the verdicts that agree with the declaration ('holds', 'refuted as expected'). */

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
+import type { Catalogue } from '../catalogue.ts';
 import { experimentPages } from './experiments.ts';
 import { figureDat, figureTex, tableTex } from './latex.ts';
 import { lemmaPages, lemmaTable, readLemmaFile } from './lemmas.ts';
@@ -25,6 +26,8 @@ import { figureSpec, renderSvg } from './vega.ts';
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
+  /** The declarations the results are read against (statements, designs, seed-experiment analyses). */
+  readonly catalogue: Pick<Catalogue, 'theorems' | 'seedExperiments' | 'plannedSeedExperiments'>;
   /** Directory holding rates.json and lemmas.json, and (by default) the output. */
   readonly reportsDir: string;
   /** Results directory (default `<reportsDir>/results`). */
@@ -74,11 +77,11 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
         : 'No lemma results found (`lemmas.json`): run the lemma checks first (format read by this report: src/report/lemmas.ts).',
     ];
   }
-  const rates = ratePages(reportsDir, resultsDir);
+  const rates = ratePages(reportsDir, resultsDir, opts.catalogue.theorems);
   pages.push(...rates);
   if (!rates.some((p) => p.kind === 'rate')) notes.rate = ['No rate-theorem results found (`rates.json`): run `signcheck rates` first.'];
   if (!rates.some((p) => p.kind === 'negative')) notes.negative = ['No negative results in `rates.json` yet.'];
-  const exps = experimentPages(reportsDir, resultsDir);
+  const exps = experimentPages(reportsDir, resultsDir, opts.catalogue);
   pages.push(...exps.pages);
 
   // figures: captions note clipping, ids unique, SVG + .dat + pgfplots axis

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATALOGUE_SEED_EXPERIMENTS, seedExperiments } from '../../experiments/seeds.ts';
+import type { Catalogue } from '../catalogue.ts';
 import { readExperimentResults } from '../experiments/runner.ts';
 import type { ReportPage } from './model.ts';
 
@@ -17,9 +17,10 @@ export function seedList(seeds: readonly number[]): string {
 }
 
 /** Pages of the seed experiments with results, and the catalogue ids still without results. */
-export function experimentPages(reportsDir: string, resultsDir: string): { pages: ReportPage[]; missing: { id: string; setup: string; why: string }[] } {
+export function experimentPages(reportsDir: string, resultsDir: string, catalogue: Pick<Catalogue, 'seedExperiments' | 'plannedSeedExperiments'>): { pages: ReportPage[]; missing: { id: string; setup: string; why: string }[] } {
   const dir = path.join(resultsDir, 'experiments');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const { seedExperiments } = catalogue;
   const pages: ReportPage[] = [];
   const seen = new Set<string>();
   for (const f of files) {
@@ -56,10 +57,10 @@ export function experimentPages(reportsDir: string, resultsDir: string): { pages
   }
   const order = seedExperiments.ids();
   pages.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-  const missing = CATALOGUE_SEED_EXPERIMENTS.filter((c) => !seen.has(c.id)).map((c) => ({
+  const missing = catalogue.plannedSeedExperiments.filter((c) => !seen.has(c.id)).map((c) => ({
     id: c.id,
     setup: c.setup,
-    why: seedExperiments.has(c.id) ? 'declared; no results file yet (run `signcheck experiments`)' : `not declared yet (${c.owner} issue)`,
+    why: seedExperiments.has(c.id) ? 'declared; no results file yet (run `signcheck experiments`)' : 'not declared yet',
   }));
   return { pages, missing };
 }

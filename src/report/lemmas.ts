@@ -10,7 +10,7 @@
  * An entry is a LemmaResult of src/lemmas/types.ts (id, kind, expect, runs, seed, verdict,
  * smallestRelativeMargin, counterexample, replayCommand, ...) optionally joined with its
  * declaration's `title`, `statement` (LaTeX) and `source`, as `signcheck lemmas` writes it
- * (src/lemmas/report.ts `lemmaRows`: a bare array, with `asExpected` and `notes`). Unknown fields
+ * (src/report/lemmas-text.ts `lemmaRows`: a bare array, with `asExpected` and `notes`). Unknown fields
  * are shown as they are.
  * Without the file the report says so in the lemma section (nothing is invented).
  */

@@ -1,27 +1,20 @@
 /**
  * Report pages of rate theorems and negative results, from `reports/rates.json` (theorem id ->
- * RateSummary of src/rates/analyze.ts) and the results rows in `<results>/<theorem>.jsonl`
- * (src/rates/results.ts). Declarations (statement, schedule, design) come from the theorem
+ * RateSummary of src/theorems/analysis.ts) and the results rows in `<results>/<theorem>.jsonl`
+ * (src/theorems/results). Declarations (statement, schedule, design) come from the theorem
  * registry when the theorem is registered; everything numeric comes from the files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { theorems } from '../../experiments/index.ts';
 import { LEVEL } from '../experiments/compare.ts';
 import { meanCi, medianCi } from '../experiments/stats.ts';
-import type { ResultRow } from '../rates/results.ts';
-import { readResults } from '../rates/results.ts';
-import type { RateSummary, SeriesSummary, VariableFit } from '../rates/analyze.ts';
-import { theoremOutcome } from '../theorems/report.ts';
+import type { Registry } from '../core/registry.ts';
+import { seriesKeyOfRow, type RateSummary, type SeriesSummary, type VariableFit } from '../theorems/analysis.ts';
+import { declarationOf, theoremOutcome } from '../theorems/outcome.ts';
+import { readResults, type ResultRow } from '../theorems/results/index.ts';
 import { METRICS, type RateTheorem } from '../theorems/types.ts';
 import { fmt, slug } from './format.ts';
 import type { Figure, ReportPage, Series, Table } from './model.ts';
-
-/** The series key of a row, as src/rates/analyze.ts builds it (algorithm/problem/noise/engine/seed/params). */
-export function rowSeriesKey(row: ResultRow, seriesParams: readonly string[]): string {
-  const enc = encodeURIComponent;
-  return [row.algorithm, row.problem, row.noise, row.engine].map(enc).join('/') + `/seed=${row.seed}/` + seriesParams.map((p) => `${enc(p)}=${enc(JSON.stringify(row.params[p]))}`).join(',');
-}
 
 function variableValue(row: ResultRow, v: string): number {
   if (v === 'T' || v === 'd' || v === 'n') return row[v];
@@ -274,7 +267,7 @@ function uniq<T>(xs: readonly T[]): T[] {
 }
 
 /** The pages of every theorem in rates.json (sorted by id); [] when the file is absent. */
-export function ratePages(reportsDir: string, resultsDir: string): ReportPage[] {
+export function ratePages(reportsDir: string, resultsDir: string, theorems: Registry<RateTheorem>): ReportPage[] {
   const file = path.join(reportsDir, 'rates.json');
   if (!fs.existsSync(file)) return [];
   const all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, RateSummary>;
@@ -287,7 +280,7 @@ export function ratePages(reportsDir: string, resultsDir: string): ReportPage[] 
     const figures: Figure[] = [];
     const perSeries = summary.series.map((s) => {
       const seriesParams = Object.keys(s.series.params);
-      const mine = rows.filter((r) => rowSeriesKey(r, seriesParams) === s.key);
+      const mine = rows.filter((r) => seriesKeyOfRow(r, seriesParams) === s.key);
       return { s, points: cellPoints(mine, summary.variables, summary.aggregation) };
     });
     if (summary.series.length > 1) {
@@ -302,8 +295,9 @@ export function ratePages(reportsDir: string, resultsDir: string): ReportPage[] 
         if (points.length) figures.push(rateFigure(`rate-${slug(id)}-${k + 1}-${slug(v.variable)}`, s, v, points, summary));
       }
     });
-    const negative = th ? th.kind === 'negative' : summary.series.some((s) => s.stall !== null);
-    const outcome = th ? theoremOutcome(th, summary) : fallbackOutcome(summary, negative);
+    const declaration = th ?? declarationOf(summary);
+    const negative = declaration.kind === 'negative';
+    const outcome = theoremOutcome(declaration, summary);
     const tables = [fitTable(`rate-${slug(id)}`, summary)];
     const vt = valueTable(`rate-${slug(id)}`, summary);
     if (vt) tables.push(vt);
@@ -361,15 +355,3 @@ export function ratePages(reportsDir: string, resultsDir: string): ReportPage[] 
   }
   return pages;
 }
-
-function fallbackOutcome(summary: RateSummary, negative: boolean): { verdict: string; ok: boolean } {
-  if (negative) {
-    const ok = summary.series.length > 0 && summary.series.every((s) => s.stall?.status === 'reproduced');
-    return { verdict: ok ? 'reproduced' : 'NOT REPRODUCED', ok };
-  }
-  const vs = summary.series.flatMap((s) => s.fit?.variables.map((v) => v.verdict) ?? ['INCONCLUSIVE']);
-  const order = ['FAIL', 'INCONCLUSIVE', 'PASS', 'TIGHT'];
-  const worst = vs.length ? vs.reduce((a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b)) : 'INCONCLUSIVE';
-  return { verdict: worst, ok: worst !== 'FAIL' };
-}
-

@@ -5,7 +5,7 @@ import { UserInputError } from '../core/errors.ts';
 import { runCpu } from '../engine/cpu.ts';
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
-import { makeRow, ResultsWriter, shardOf, type ParamValue, type ResultRow } from '../rates/results.ts';
+import { cellKey, makeRow, ResultsWriter, shardOf, type CellSpec, type ParamValue, type ResultRow } from './results/index.ts';
 import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts';
 
 /** Which engine runs the cells. */
@@ -68,10 +68,31 @@ export function metricValue(res: RunResult, metric: MetricName, r: number): numb
 
 const ROW_METRICS: MetricName[] = ['grad_l1_avg', 'grad_l2_avg', 'grad_l1_tau', 'grad_l1_final', 'grad_l2_final', 'f_gap_final', 'frozen_final'];
 
+/**
+ * What identifies a cell in results rows: the theorem, the run spec's algorithm, seed, T, d and
+ * workers, the recipe's problem family and noise model ('none' without noise), the engine, and the
+ * flattened recipe settings ({@link rowParams}). Its {@link cellKey} keys the cell in results files,
+ * for resume and sharding.
+ */
+export function cellSpecOf(theorem: string, cell: SweepCell, spec: RunSpec, engine: EngineName): CellSpec {
+  return {
+    theorem,
+    algorithm: spec.algorithm.id,
+    problem: cell.recipe.problem.family,
+    noise: cell.recipe.noise ? cell.recipe.noise.model : 'none',
+    engine,
+    seed: spec.seed,
+    T: spec.T,
+    d: spec.problem.d,
+    n: spec.workers,
+    params: rowParams(cell),
+  };
+}
+
 /** Result rows of one finished cell: one per replica and metric; divergence recorded as such. */
 export function rowsOfCell(theorem: string, cell: SweepCell, spec: RunSpec, res: RunResult, engine: EngineName, sha: string): ResultRow[] {
   const rows: ResultRow[] = [];
-  const params = rowParams(cell);
+  const identity = cellSpecOf(theorem, cell, spec, engine);
   const perReplicaMs = res.wallMs / spec.replicas;
   for (let r = 0; r < spec.replicas; r++) {
     const div = res.divergedAt[r];
@@ -80,16 +101,7 @@ export function rowsOfCell(theorem: string, cell: SweepCell, spec: RunSpec, res:
       const diverged = div >= 0 || !Number.isFinite(v);
       rows.push(
         makeRow({
-          theorem,
-          algorithm: spec.algorithm.id,
-          problem: cell.recipe.problem.family,
-          noise: cell.recipe.noise ? cell.recipe.noise.model : 'none',
-          engine,
-          seed: spec.seed,
-          T: spec.T,
-          d: spec.problem.d,
-          n: spec.workers,
-          params,
+          ...identity,
           replica: r,
           metric,
           value: diverged ? null : v,
@@ -119,7 +131,7 @@ export interface SweepOptions {
   readonly onCell?: (done: number, total: number, cell: SweepCell, ms: number) => void;
   /** Override replicas (e.g. from a flag); null keeps the declared count. */
   readonly replicas?: number | null;
-  /** Changes the declared cells (a config file's overrides, src/config/sweep-config.ts). */
+  /** Changes the declared cells (a config file's overrides, ./config.ts). */
   readonly transform?: (cells: SweepCell[]) => SweepCell[];
 }
 
@@ -130,7 +142,7 @@ export function resultsFile(outDir: string, theoremId: string): string {
 
 /**
  * Runs the cells of one theorem for a profile, appending each finished cell atomically to
- * `<outDir>/<theorem>.jsonl` (see src/rates/results.ts). With `resume`, finished cells are skipped;
+ * `<outDir>/<theorem>.jsonl` (see ./results/jsonl.ts). With `resume`, finished cells are skipped;
  * with `shard`, only that deterministic share of the cells runs.
  */
 export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ file: string; ran: number; skipped: number; total: number }> {
@@ -146,25 +158,7 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
-    // the cell key does not depend on the results, only on what defines the cell
-    const probe = makeRow({
-      theorem: th.id,
-      algorithm: spec.algorithm.id,
-      problem: cell.recipe.problem.family,
-      noise: cell.recipe.noise ? cell.recipe.noise.model : 'none',
-      engine: opts.engine,
-      seed: spec.seed,
-      T: spec.T,
-      d: spec.problem.d,
-      n: spec.workers,
-      params: rowParams(cell),
-      replica: 0,
-      metric: 'probe',
-      value: 0,
-      gitSha: 'probe',
-      wallMs: 0,
-    });
-    return { cell, spec, key: probe.cell };
+    return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
   let ran = 0;

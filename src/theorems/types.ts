@@ -1,6 +1,6 @@
 import type { Registered } from '../core/registry.ts';
 import type { RunRecipe } from '../engine/recipe.ts';
-import type { ParamValue } from '../rates/results.ts';
+import type { ParamValue } from './results/index.ts';
 
 /** Metrics a run reports per replica (row `metric` names). */
 export const METRICS = {
@@ -25,7 +25,7 @@ export type ProfileName = 'quick' | 'full';
 
 /**
  * A rate theorem or negative result declared once: the bound as an expression, how the sweep is
- * built, how it is fitted and judged. Run by src/theorems/runner.ts, analysed by src/rates/analyze.ts.
+ * built, how it is fitted and judged. Run by src/theorems/runner.ts, analysed by src/theorems/analysis.ts.
  */
 export interface RateTheorem extends Registered {
   readonly title: string;

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from './build.ts';
-import { checkReportInBrowser, chromiumAvailable } from './browser.ts';
-import { writeFixtureInputs } from './test-fixture.ts';
+import { buildReport } from '../../src/report/build.ts';
+import { checkReportInBrowser, chromiumAvailable } from '../../src/report/browser.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { writeFixtureInputs } from './fixture.ts';
 
 // Headless Chromium (Debian `chromium`, installed by scripts/install-chromium.sh; .ci/run runs it).
 // Without the binary the test is skipped locally, but it fails in CI (CI=true), where the report's
@@ -22,7 +23,7 @@ describe.runIf(have)('report in a browser (headless Chromium)', () => {
   it('opens index.html offline with no console errors and every figure rendered', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-browser-'));
     const inputs = await writeFixtureInputs(dir);
-    const built = await buildReport(inputs);
+    const built = await buildReport({ catalogue: builtinCatalogue, ...inputs });
     const r = await checkReportInBrowser(path.join(dir, 'index.html'));
     expect(r.title).toBe('signcheck report');
     expect(r.consoleErrors).toEqual([]);

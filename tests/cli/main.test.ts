@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from './main.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { main } from '../../src/cli/main.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -26,7 +27,7 @@ describe('signcheck CLI', () => {
     });
     for (const kind of ['algorithms', 'problems', 'noise', 'theorems']) {
       out.length = 0;
-      expect(await main(['list', kind, '--json'])).toBe(0);
+      expect(await main(['list', kind, '--json'], builtinCatalogue)).toBe(0);
       const rows = JSON.parse(out.join('')) as { id: string }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => typeof r.id === 'string')).toBe(true);
@@ -43,7 +44,7 @@ describe('signcheck CLI', () => {
     [['merge', '/nonexistent-dir', '--out', '/tmp/x'], /merge: directories must exist/],
   ])('%j is a usage error (exit 2) naming the parameter', async (argv, re) => {
     const err = quiet();
-    expect(await main(argv as string[])).toBe(2);
+    expect(await main(argv as string[], builtinCatalogue)).toBe(2);
     expect(err.join('')).toMatch(re);
     expect(err.join('')).not.toMatch(/\n\s+at /);
   });
@@ -60,7 +61,7 @@ describe('signcheck CLI', () => {
         const err = quiet();
         let code: number;
         try {
-          code = await main(safe);
+          code = await main(safe, builtinCatalogue);
         } catch (e) {
           throw new Error(`uncaught ${String(e)} for ${JSON.stringify(safe)}`);
         } finally {

@@ -1,34 +1,15 @@
-import type { RateSummary, SeriesSummary } from '../rates/analyze.ts';
-import type { RateTheorem } from './types.ts';
+/**
+ * The rate results as text files: the Markdown table and report (reports/rates.md) and the LaTeX
+ * booktabs table (reports/rates.tex) of every theorem's fits, stalls and bound-value checks.
+ */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/files.ts';
+import type { RateSummary, SeriesSummary } from '../theorems/analysis.ts';
+import { isContrast, theoremOutcome } from '../theorems/outcome.ts';
+import type { RateTheorem } from '../theorems/types.ts';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 const ci = (c: readonly [number, number] | null) => (c ? `[${f3(c[0])}, ${f3(c[1])}]` : '-');
-
-/** The overall outcome of one theorem's summary: worst verdict over series and variables. */
-export function theoremOutcome(th: RateTheorem, s: RateSummary): { verdict: string; ok: boolean } {
-  if (th.kind === 'negative') {
-    // contrast series (th.stall.contrast) must NOT stall; every other series must
-    const primary = s.series.filter((x) => !isContrast(th, x));
-    const contrast = s.series.filter((x) => isContrast(th, x));
-    const ok =
-      primary.length > 0 &&
-      primary.every((x) => x.stall?.status === 'reproduced') &&
-      contrast.every((x) => x.stall !== null && x.stall.status === 'not reproduced');
-    return { verdict: ok ? 'reproduced' : 'NOT REPRODUCED', ok };
-  }
-  const verdicts = s.series.flatMap((x) => x.fit?.variables.map((v) => v.verdict) ?? ['INCONCLUSIVE']);
-  const values = s.series.map((x) => x.value?.status ?? 'holds');
-  const order = ['FAIL', 'INCONCLUSIVE', 'PASS', 'TIGHT'];
-  const worst = verdicts.length ? verdicts.reduce((a, b) => (order.indexOf(a) <= order.indexOf(b) ? a : b)) : 'INCONCLUSIVE';
-  const valueViolated = values.includes('violated');
-  return { verdict: valueViolated ? `${worst}, bound value VIOLATED` : worst, ok: worst !== 'FAIL' && !valueViolated };
-}
-
-/** True for a series that th.stall.contrast declares a contrast (expected not to stall). */
-export function isContrast(th: RateTheorem, s: SeriesSummary): boolean {
-  const c = th.stall?.contrast;
-  return c !== undefined && c.values.includes(s.series.params[c.param]);
-}
 
 function seriesLabel(s: SeriesSummary): string {
   const p = Object.entries(s.series.params)
@@ -38,7 +19,7 @@ function seriesLabel(s: SeriesSummary): string {
 }
 
 /** Markdown table rows (one per series x fitted variable) of the rate summaries. */
-export function ratesMarkdown(items: readonly { th: RateTheorem; summary: RateSummary; file: string; profile: string }[]): string {
+export function ratesMarkdown(items: readonly RateItem[]): string {
   const out: string[] = [];
   out.push('| theorem | series | variable | range | empirical slope | 95% CI | Theil-Sen | bound slope | verdict | replicas | CI width | bound value |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -60,7 +41,7 @@ export function ratesMarkdown(items: readonly { th: RateTheorem; summary: RateSu
 }
 
 /** The full rates report (Markdown): the table, then per theorem its statement, design and provenance. */
-export function ratesReport(items: readonly { th: RateTheorem; summary: RateSummary; file: string; profile: string }[]): string {
+export function ratesReport(items: readonly RateItem[]): string {
   const parts = ['# Rate theorems', '', ratesMarkdown(items), ''];
   for (const { th, summary, file, profile } of items) {
     const o = theoremOutcome(th, summary);
@@ -105,4 +86,22 @@ export function ratesLatex(items: readonly { th: RateTheorem; summary: RateSumma
   }
   lines.push('\\bottomrule', '\\end{tabular}', '');
   return lines.join('\n');
+}
+
+/** What the rate files are written from: each theorem with its summary, results file and profile. */
+export interface RateItem {
+  readonly th: RateTheorem;
+  readonly summary: RateSummary;
+  readonly file: string;
+  readonly profile: string;
+}
+
+/**
+ * Writes `rates.md` ({@link ratesReport}), `rates.tex` ({@link ratesLatex}) and `rates.json` (theorem
+ * id -> summary, read by the report and used as the baseline format) into `dir`, atomically.
+ */
+export function writeRateFiles(dir: string, items: readonly RateItem[]): void {
+  writeFileAtomic(path.join(dir, 'rates.md'), ratesReport(items));
+  writeFileAtomic(path.join(dir, 'rates.tex'), ratesLatex(items));
+  writeFileAtomic(path.join(dir, 'rates.json'), `${JSON.stringify(Object.fromEntries(items.map((s) => [s.th.id, s.summary])), null, 1)}\n`);
 }

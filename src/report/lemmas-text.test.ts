@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exactLemma, variantOf } from './declare.ts';
-import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texEscape, texMixed, writeLemmaReports } from './report.ts';
-import { checkLemma } from './runner.ts';
+import { exactLemma, variantOf } from '../lemmas/declare.ts';
+import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texEscape, texMixed, writeLemmaReports } from './lemmas-text.ts';
+import { checkLemma } from '../lemmas/runner.ts';
 
 const lemma = exactLemma<number>({
   id: 'norm-bound',

@@ -3,12 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { theorems } from '../../experiments/index.ts';
-import { describeGpuFailure, requestGpu } from '../gpu/device.ts';
-import { runWebGpu } from '../gpu/engine.ts';
-import { gpuForTests } from '../gpu/test-support.ts';
-import { readResults, serializeRows } from '../rates/results.ts';
-import { cpuRun, resultsFile, runSweep, type EngineRun } from './runner.ts';
-import type { SweepCell } from './types.ts';
+import { describeGpuFailure, requestGpu } from '../../src/gpu/device.ts';
+import { runWebGpu } from '../../src/gpu/engine.ts';
+import { gpuForTests } from '../../src/gpu/test-support.ts';
+import { readResults, serializeRows } from '../../src/theorems/results/index.ts';
+import { cpuRun, resultsFile, runSweep, type EngineRun } from '../../src/theorems/runner.ts';
+import type { SweepCell } from '../../src/theorems/types.ts';
 
 // signum-separable's declared sweep, shrunk to four small cells (d = 64, T = 64..512, 3 replicas)
 const th = theorems.get('signum-separable');

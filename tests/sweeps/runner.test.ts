@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { theorems } from '../../experiments/index.ts';
-import { merge, readResults, serializeRows } from '../rates/results.ts';
-import { cpuRun, resultsFile, runSweep, type EngineRun } from './runner.ts';
-import type { SweepCell } from './types.ts';
+import { merge, readResults, serializeRows } from '../../src/theorems/results/index.ts';
+import { cpuRun, resultsFile, runSweep, type EngineRun } from '../../src/theorems/runner.ts';
+import type { SweepCell } from '../../src/theorems/types.ts';
 
 // a real declared sweep, shrunk: 4 cells of signum-separable with 3 replicas
 const th = theorems.get('signum-separable');

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readResults, serializeRows } from '../rates/results.ts';
+import { readResults, serializeRows } from '../../src/theorems/results/index.ts';
 
 const bin = fileURLToPath(new URL('../../bin/signcheck.mjs', import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-resume-'));

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeFixtureInputs } from '../report/test-fixture.ts';
-import { main } from './main.ts';
+import { writeFixtureInputs } from '../report/fixture.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { main } from '../../src/cli/main.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -24,7 +25,7 @@ describe('report and experiments commands: --json', () => {
   it('experiments --json prints one JSON object with each results file, verdict and claims', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-exp-json-'));
     const out = captureStdout();
-    const code = await main(['experiments', '--profile', 'tiny', '--only', 'sparse-noise-toy', '--processes', '1', '--out', dir, '--json']);
+    const code = await main(['experiments', '--profile', 'tiny', '--only', 'sparse-noise-toy', '--processes', '1', '--out', dir, '--json'], builtinCatalogue);
     vi.restoreAllMocks();
     expect(code).toBe(0);
     const parsed = JSON.parse(out.join('')) as { experiments: { id: string; file: string; ok: boolean; verdict: string; claims: { verdict: string }[] }[] };
@@ -40,7 +41,7 @@ describe('report and experiments commands: --json', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-report-json-'));
     await writeFixtureInputs(dir);
     const out = captureStdout();
-    const code = await main(['report', '--reports', dir, '--json']);
+    const code = await main(['report', '--reports', dir, '--json'], builtinCatalogue);
     vi.restoreAllMocks();
     expect(code).toBe(0);
     const parsed = JSON.parse(out.join('')) as { index: string; files: string[]; items: { id: string; kind: string; verdict: string; ok: boolean | null }[] };
@@ -58,7 +59,7 @@ describe('report and experiments commands: --json', () => {
       err.push(String(s));
       return true;
     });
-    expect(await main(['experiments', '--profile', 'huge', '--json'])).toBe(2);
+    expect(await main(['experiments', '--profile', 'huge', '--json'], builtinCatalogue)).toBe(2);
     expect(err.join('')).toMatch(/--profile/);
     expect(out.join('')).toBe('');
   });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { UserInputError } from '../core/errors.ts';
-import type { SweepCell } from '../theorems/types.ts';
+import type { SweepCell } from './types.ts';
 
 const hyperValue = z.union([z.number().refine(Number.isFinite, 'must be finite'), z.string().min(1)]);
 

@@ -1,6 +1,6 @@
 /**
  * From the result rows of one rate theorem to fitted exponents, verdicts and a plain-JSON summary
- * (for reports and CI baselines), and the comparison of a summary with a baseline.
+ * (for reports and CI baselines). Comparison with a baseline: ./baseline.ts.
  *
  * Pipeline for each series (rows sharing algorithm, problem, noise, engine, seed and the declared
  * series parameters):
@@ -18,7 +18,7 @@
  *    check of a negative result.
  */
 import { UserInputError, requireInteger, requireInterval, requireNonNegative, shown } from '../core/errors.ts';
-import type { Bound, Scope } from './bound.ts';
+import { parseBound, type Bound, type Scope } from './bound.ts';
 import {
   MIN_RESAMPLES,
   bootstrapReplicas,
@@ -29,7 +29,8 @@ import {
   theilSenPartial,
   type Aggregation,
 } from './fit.ts';
-import type { ParamValue, ResultRow } from './results.ts';
+import type { ParamValue, ResultRow } from './results/index.ts';
+import type { RateTheorem } from './types.ts';
 import {
   combineValueStatus,
   slopeVerdict,
@@ -229,11 +230,17 @@ function seriesOf(row: ResultRow, seriesParams: readonly string[]): { key: strin
   return { key: formatSeriesKey(series), series };
 }
 
+/** The key of the series a row belongs to, given the theorem's series parameters ({@link SeriesSummary.key}). */
+export function seriesKeyOfRow(row: ResultRow, seriesParams: readonly string[]): string {
+  return seriesOf(row, seriesParams).key;
+}
+
 /**
+ * The key of a series:
  * algorithm/problem/noise/engine/seed=S/p1=v1,p2=v2 (URI-encoded, values as JSON, params in their
  * declared order); with `digits`, numeric values rounded to that many significant digits.
  */
-function formatSeriesKey(series: SeriesSummary['series'], digits?: number): string {
+export function formatSeriesKey(series: SeriesSummary['series'], digits?: number): string {
   const { algorithm, problem, noise, engine, seed, params } = series;
   const enc = encodeURIComponent;
   const value = (v: ParamValue): ParamValue => (digits !== undefined && typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
@@ -520,109 +527,30 @@ function analyzeSeries(
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Baselines
-// ---------------------------------------------------------------------------------------------
-
-/** One difference between a summary and its baseline. */
-export interface BaselineFinding {
-  /** Series key, and the variable where the finding is about a fit. */
-  readonly series: string;
-  readonly variable: string | null;
-  readonly kind: 'missing-series' | 'missing-fit' | 'verdict' | 'exponent' | 'value' | 'stall' | 'new-series';
-  readonly message: string;
-}
-
-/** Result of {@link compareToBaseline}. */
-export interface BaselineComparison {
-  /** Worsenings: CI must fail on any of these. */
-  readonly regressions: BaselineFinding[];
-  /** Changes that are not worsenings (TIGHT <-> PASS, improvements, new series). */
-  readonly changes: BaselineFinding[];
-}
-
-function fmt(x: number): string {
-  return Number(x.toPrecision(4)).toString();
-}
-
-/** Significant digits of numeric series parameters when series are matched against a baseline. */
-export const COMPARISON_DIGITS = 10;
-
 /**
- * The key under which a series is matched against the baseline: its stored key, except that numeric
- * series parameters are rounded to {@link COMPARISON_DIGITS} significant digits. Some series carry
- * constants measured on their random instance (e.g. Delta = f(x0) - f* and Linf of a rotated
- * quadratic); a change in the last bits of the instance generator must not turn the same series into
- * a "missing" one. Series that differ in the first 10 digits stay distinct.
+ * Fits a theorem's results: the bound is parsed over its swept variables and declared constants,
+ * and analysed with the theorem's metric, aggregation, tolerance, value check and stall claim.
  */
-export function comparisonKey(s: Pick<SeriesSummary, 'series'>): string {
-  return formatSeriesKey(s.series, COMPARISON_DIGITS);
-}
-
-/**
- * Compares a summary with a baseline summary of the same theorem and metric. Series are matched by
- * {@link comparisonKey}. Regressions:
- * - a baseline series or fit missing from `current`;
- * - a verdict that worsened by {@link verdictRank} (FAIL < INCONCLUSIVE < PASS = TIGHT);
- * - an exponent outside its baseline CI by more than tol: slope < lo_base - tol or
- *   slope > hi_base + tol;
- * - a bound-value status that worsened (violated < inconclusive < holds);
- * - a negative result that was reproduced and no longer is.
- * Everything else that changed (TIGHT <-> PASS, improvements, new series) is listed in `changes`.
- */
-export function compareToBaseline(current: RateSummary, baseline: RateSummary, tol: number): BaselineComparison {
-  requireNonNegative('tol', tol);
-  if (current.theorem !== baseline.theorem || current.metric !== baseline.metric) {
-    throw new UserInputError('baseline', 'must be of the same theorem and metric', `${baseline.theorem}/${baseline.metric} vs ${current.theorem}/${current.metric}`);
-  }
-  const regressions: BaselineFinding[] = [];
-  const changes: BaselineFinding[] = [];
-  const cur = new Map(current.series.map((s) => [comparisonKey(s), s]));
-  const base = new Map(baseline.series.map((s) => [comparisonKey(s), s]));
-  for (const b of baseline.series) {
-    const c = cur.get(comparisonKey(b));
-    if (!c) {
-      regressions.push({ series: b.key, variable: null, kind: 'missing-series', message: 'series in the baseline is missing' });
-      continue;
-    }
-    for (const bf of b.fit?.variables ?? []) {
-      const cf = c.fit?.variables.find((f) => f.variable === bf.variable);
-      if (!cf) {
-        regressions.push({ series: b.key, variable: bf.variable, kind: 'missing-fit', message: `no fit any more (${c.insufficient ?? 'variable not fitted'}); baseline ${bf.verdict}` });
-        continue;
-      }
-      const rb = verdictRank(bf.verdict);
-      const rc = verdictRank(cf.verdict);
-      if (rc < rb) regressions.push({ series: b.key, variable: bf.variable, kind: 'verdict', message: `verdict ${bf.verdict} -> ${cf.verdict}` });
-      else if (cf.verdict !== bf.verdict) changes.push({ series: b.key, variable: bf.variable, kind: 'verdict', message: `verdict ${bf.verdict} -> ${cf.verdict}` });
-      const [lo, hi] = bf.ci;
-      if (cf.slope < lo - tol || cf.slope > hi + tol) {
-        regressions.push({
-          series: b.key,
-          variable: bf.variable,
-          kind: 'exponent',
-          message: `slope ${fmt(cf.slope)} left the baseline CI [${fmt(lo)}, ${fmt(hi)}] by more than ${fmt(tol)}`,
-        });
-      }
-    }
-    if (b.value) {
-      if (!c.value) regressions.push({ series: b.key, variable: null, kind: 'value', message: 'bound-value check missing' });
-      else if (valueRank(c.value.status) < valueRank(b.value.status)) {
-        regressions.push({ series: b.key, variable: null, kind: 'value', message: `bound value ${b.value.status} -> ${c.value.status}` });
-      } else if (c.value.status !== b.value.status) {
-        changes.push({ series: b.key, variable: null, kind: 'value', message: `bound value ${b.value.status} -> ${c.value.status}` });
-      }
-    }
-    if (b.stall) {
-      if (!c.stall || (b.stall.status === 'reproduced' && c.stall.status !== 'reproduced')) {
-        regressions.push({ series: b.key, variable: null, kind: 'stall', message: `negative result ${b.stall.status} -> ${c.stall?.status ?? 'missing'}` });
-      } else if (c.stall.status !== b.stall.status) {
-        changes.push({ series: b.key, variable: null, kind: 'stall', message: `negative result ${b.stall.status} -> ${c.stall.status}` });
-      }
-    }
-  }
-  for (const c of current.series) {
-    if (!base.has(comparisonKey(c))) changes.push({ series: c.key, variable: null, kind: 'new-series', message: 'series not in the baseline' });
-  }
-  return { regressions, changes };
+export function analyzeTheorem(th: RateTheorem, rows: readonly ResultRow[], resamples = 2000): RateSummary {
+  // series params and declared param symbols may be bound symbols too: they take their values from the rows
+  const symbols = [...new Set([...th.variables, 'T', 'd', 'n', ...Object.keys(th.constants), ...(th.series ?? []), ...(th.paramSymbols ?? [])])];
+  const common = {
+    theorem: th.id,
+    metric: th.metric,
+    constants: th.constants,
+    variables: th.variables,
+    tol: th.tol,
+    aggregation: th.aggregation,
+    resamples,
+    seed: 1,
+    ...(th.stall ? { stall: th.stall } : {}),
+    ...(th.series ? { series: th.series } : {}),
+  };
+  const symbolsOk = parseBound(th.bound, symbols);
+  return analyzeRate(rows, {
+    ...common,
+    bound: symbolsOk,
+    valueCheck: th.valueBound !== undefined,
+    ...(th.valueBound ? { valueBound: parseBound(th.valueBound, symbols) } : {}),
+  });
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESOLUTION, verdictAsExpected } from './runner.ts';
-import type { LemmaResult, Verdict } from './types.ts';
+import { writeFileAtomic } from '../core/files.ts';
+import { RESOLUTION, verdictAsExpected } from '../lemmas/runner.ts';
+import type { LemmaResult, Verdict } from '../lemmas/types.ts';
 
 /**
  * Reports of the lemma checks (reports/lemmas.md and reports/lemmas.tex): one row per lemma or
@@ -278,4 +279,16 @@ export function writeLemmaReports(results: readonly LemmaResult[], dir: string, 
   writeFileSync(markdown, renderLemmasMarkdown(results, meta));
   writeFileSync(tex, renderLemmasTex(results, meta));
   return { markdown, tex };
+}
+
+/**
+ * Writes every lemma output of a check into `dir`: `lemmas.md` and `lemmas.tex`
+ * ({@link writeLemmaReports}) and `lemmas.json` (the {@link lemmaRows}, the one schema the report
+ * reads: src/report/lemmas.ts).
+ */
+export function writeLemmaFiles(results: readonly LemmaResult[], dir: string, meta?: ReportMeta): { markdown: string; tex: string; json: string } {
+  const written = writeLemmaReports(results, dir, meta);
+  const json = join(dir, 'lemmas.json');
+  writeFileAtomic(json, `${JSON.stringify(lemmaRows(results), null, 1)}\n`);
+  return { ...written, json };
 }

@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedExperiments } from '../../experiments/seeds.ts';
-import { writeFileAtomic } from '../core/files.ts';
-import { runExperiment } from '../experiments/runner.ts';
-import { analyzeTheorem } from '../theorems/analyze.ts';
+import { writeFileAtomic } from '../../src/core/files.ts';
+import { runExperiment } from '../../src/experiments/runner.ts';
+import { analyzeTheorem } from '../../src/theorems/analysis.ts';
 import { theorems } from '../../experiments/index.ts';
-import { makeRow, writeResultsFile, type ResultRow } from '../rates/results.ts';
+import { makeRow, writeResultsFile, type ResultRow } from '../../src/theorems/results/index.ts';
 
 /**
  * Writes fixture inputs under `dir` (rates.json, lemmas.json, results/) and returns the paths.

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserInputError } from '../core/errors.ts';
-import { experimentResultsFile, readExperimentResults, roundSig, runExperiment, serializeExperimentResults } from './runner.ts';
-import type { ExperimentResults } from './types.ts';
+import { UserInputError } from '../../src/core/errors.ts';
+import { experimentResultsFile, readExperimentResults, roundSig, runExperiment, serializeExperimentResults } from '../../src/experiments/runner.ts';
+import type { ExperimentResults } from '../../src/experiments/types.ts';
 import { seedExperiments } from '../../experiments/seeds.ts';
 
 describe('roundSig', () => {

@@ -19,8 +19,25 @@
  */
 import { UserInputError, requireNonNegative, shown } from '../core/errors.ts';
 
+/** The slope verdicts, worst first: the order in which a theorem's outcome takes the worst one. */
+export const VERDICTS = ['FAIL', 'INCONCLUSIVE', 'PASS', 'TIGHT'] as const;
+
 /** Outcome of a slope check. */
-export type Verdict = 'TIGHT' | 'PASS' | 'INCONCLUSIVE' | 'FAIL';
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * The worst of several verdicts in the order of {@link VERDICTS} (FAIL < INCONCLUSIVE < PASS <
+ * TIGHT: PASS is worse than TIGHT here, unlike {@link verdictRank}, where both mean "holds");
+ * INCONCLUSIVE when there are none.
+ */
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  let worst: Verdict | null = null;
+  for (const v of verdicts) {
+    if (!VERDICTS.includes(v)) throw new UserInputError('verdict', `must be one of ${VERDICTS.join(', ')}`, `got ${shown(v)}`);
+    if (worst === null || VERDICTS.indexOf(v) < VERDICTS.indexOf(worst)) worst = v;
+  }
+  return worst ?? 'INCONCLUSIVE';
+}
 
 /** A verdict with a one-line reason quoting the numbers. */
 export interface VerdictResult {

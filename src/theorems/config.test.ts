@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
-import type { SweepCell } from '../theorems/types.ts';
-import { applyOverride, parseSweepConfig } from './sweep-config.ts';
+import type { SweepCell } from './types.ts';
+import { applyOverride, parseSweepConfig } from './config.ts';
 
 const known = ['signum-separable', 'signum-l2'];
 

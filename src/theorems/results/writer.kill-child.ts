@@ -3,7 +3,7 @@
  * by argv[2] forever, resuming it first, until the test kills it with SIGKILL. Blocks are large
  * (100 rows) so that a kill often lands inside a write.
  */
-import { ResultsWriter, makeRow } from './results.ts';
+import { ResultsWriter, makeRow } from './index.ts';
 
 const file = process.argv[2];
 const writer = ResultsWriter.resume(file);

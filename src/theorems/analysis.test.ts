@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { Purpose, fillNormals } from '../rng/streams.ts';
-import { analyzeRate, compareToBaseline, type RateAnalysisSpec, type RateSummary } from './analyze.ts';
+import { analyzeRate, type RateAnalysisSpec, type RateSummary } from './analysis.ts';
+import { compareToBaseline } from './baseline.ts';
 import { parseBound } from './bound.ts';
-import { makeRow, type ParamValue, type ResultRow } from './results.ts';
+import { makeRow, type ParamValue, type ResultRow } from './results/index.ts';
 
 const SYMBOLS = ['T', 'd', 'n', 'eta0', 'C'];
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../core/errors.ts';
+import { UserInputError } from '../../core/errors.ts';
 import {
   ResultsFileError,
   ResultsWriter,
@@ -22,7 +22,7 @@ import {
   validateRow,
   writeResultsFile,
   type ResultRow,
-} from './results.ts';
+} from './index.ts';
 
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-results-'));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
@@ -272,7 +272,7 @@ describe('ResultsWriter: append, resume, recovery', () => {
 
   it('survives SIGKILL of a writing process at an arbitrary moment', async () => {
     const file = tmpFile();
-    const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.kill-child.ts');
+    const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'writer.kill-child.ts');
     const proc = spawn(process.execPath, ['--import', 'tsx', child, file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (d) => (stderr += String(d)));

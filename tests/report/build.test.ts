@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from './build.ts';
-import { writeFixtureInputs } from './test-fixture.ts';
+import { buildReport } from '../../src/report/build.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { writeFixtureInputs } from './fixture.ts';
 
 function readTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -28,8 +29,8 @@ beforeAll(async () => {
   inputs = await writeFixtureInputs(dir);
   outA = path.join(dir, 'outA');
   outB = path.join(dir, 'outB');
-  result = await buildReport({ ...inputs, outDir: outA });
-  await buildReport({ ...inputs, outDir: outB });
+  result = await buildReport({ catalogue: builtinCatalogue,  ...inputs, outDir: outA });
+  await buildReport({ catalogue: builtinCatalogue,  ...inputs, outDir: outB });
 });
 
 describe('buildReport', () => {
@@ -50,7 +51,7 @@ describe('buildReport', () => {
   it('is byte-identical when run twice on the same results, and a rerun in place changes nothing', async () => {
     const a = readTree(outA);
     expect(readTree(outB)).toEqual(a);
-    const again = await buildReport({ ...inputs, outDir: outA });
+    const again = await buildReport({ catalogue: builtinCatalogue,  ...inputs, outDir: outA });
     expect(again.removed).toEqual([]);
     expect(readTree(outA)).toEqual(a);
   });
@@ -81,14 +82,14 @@ describe('buildReport', () => {
   it('removes stale files from the folders it owns, and only there', async () => {
     fs.writeFileSync(path.join(outA, 'figures', 'stale.svg'), '<svg/>');
     fs.writeFileSync(path.join(outA, 'keep.txt'), 'not ours');
-    const r = await buildReport({ ...inputs, outDir: outA });
+    const r = await buildReport({ catalogue: builtinCatalogue,  ...inputs, outDir: outA });
     expect(r.removed).toEqual(['figures/stale.svg']);
     expect(fs.existsSync(path.join(outA, 'keep.txt'))).toBe(true);
   });
 
   it('says so when inputs are missing instead of inventing them', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-report-empty-'));
-    const r = await buildReport({ reportsDir: empty });
+    const r = await buildReport({ catalogue: builtinCatalogue,  reportsDir: empty });
     expect(r.pages).toEqual([]);
     const md = fs.readFileSync(path.join(empty, 'index.md'), 'utf8');
     expect(md).toMatch(/No lemma results found/);

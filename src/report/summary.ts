@@ -1,0 +1,46 @@
+/**
+ * reports/summary.md of `signcheck verify`: one table of every lemma (expected verdict, runs,
+ * smallest relative margin, verdict) and one of every fitted rate (theorem, kind, variable,
+ * empirical slope with its 95% CI, bound slope, verdict, replicas).
+ */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/files.ts';
+import type { LemmaResult } from '../lemmas/types.ts';
+import type { TheoremCheck } from '../theorems/check.ts';
+
+/** The text of summary.md for a profile's lemma results and theorem checks. */
+export function verifySummaryText(profile: string, lemmas: readonly LemmaResult[], theorems: readonly TheoremCheck[]): string {
+  const lines = [
+    '# signcheck summary',
+    '',
+    `Profile ${profile}, engine cpu. Lemmas: fast-check over the declared domains in float64; the margin is (rhs - lhs)/scale, and a negative margin smaller than the lemma's derived rounding tolerance still holds (tolerances, counterexamples and replay commands in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% bootstrap CI over replicas (details in rates.md).`,
+    '',
+    '## Lemmas',
+    '',
+    '| lemma | expected | runs | smallest relative margin | verdict |',
+    '|---|---|---|---|---|',
+    ...lemmas.map((r) => `| ${r.id} | ${r.expect} | ${r.runs} | ${Number.isFinite(r.smallestRelativeMargin) ? r.smallestRelativeMargin.toExponential(2) : '-'} | ${r.verdict} |`),
+    '',
+    '## Rate theorems',
+    '',
+    '| theorem | kind | variable | empirical slope | 95% CI | bound slope | verdict | replicas |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { th, summary, outcome } of theorems) {
+    for (const s of summary.series) {
+      const fits = s.fit?.variables ?? [];
+      if (fits.length === 0) lines.push(`| ${th.id} | ${th.kind} | - | - | - | - | ${outcome.verdict} | ${s.replicas} |`);
+      for (const v of fits) {
+        lines.push(`| ${th.id} | ${th.kind} | ${v.variable} | ${v.slope.toFixed(3)} | [${v.ci[0].toFixed(3)}, ${v.ci[1].toFixed(3)}] | ${v.boundSlope.toFixed(3)} | ${th.kind === 'negative' ? outcome.verdict : v.verdict} | ${s.replicas} |`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes `<reports>/summary.md` ({@link verifySummaryText}); returns its path. */
+export function verifySummary(reportsDir: string, profile: string, lemmas: readonly LemmaResult[], theorems: readonly TheoremCheck[]): string {
+  const file = path.join(reportsDir, 'summary.md');
+  writeFileAtomic(file, verifySummaryText(profile, lemmas, theorems));
+  return file;
+}
