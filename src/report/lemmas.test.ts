@@ -5,13 +5,13 @@ import { lemmaPages, lemmaTable, parseLemmaResults } from './lemmas.ts';
 const entry = { id: 'b-lemma', verdict: 'holds', runs: 200, seed: 5, smallestRelativeMargin: 0.5, counterexample: null };
 
 describe('lemmas.json hook', () => {
-  it('accepts { lemmas: [...] }, a bare array, and an id map, sorted by id', () => {
-    const a = parseLemmaResults({ gitSha: 'abc', lemmas: [entry, { id: 'a-lemma', verdict: 'VIOLATED' }] });
+  it('reads the array of lemma rows, sorted by id; other shapes and entries without id and verdict are errors', () => {
+    const a = parseLemmaResults([entry, { id: 'a-lemma', verdict: 'VIOLATED' }]);
     expect(a.lemmas.map((l) => l.id)).toEqual(['a-lemma', 'b-lemma']);
-    expect(a.gitSha).toBe('abc');
-    expect(parseLemmaResults([entry]).lemmas[0].id).toBe('b-lemma');
-    expect(parseLemmaResults({ 'b-lemma': { verdict: 'holds' } }).lemmas[0]).toEqual({ id: 'b-lemma', verdict: 'holds' });
-    expect(() => parseLemmaResults([{ id: 'x' }])).toThrow(UserInputError);
+    expect(() => parseLemmaResults({ lemmas: [entry] })).toThrow(/must be the JSON array/);
+    expect(() => parseLemmaResults({ 'b-lemma': { verdict: 'holds' } })).toThrow(UserInputError);
+    expect(() => parseLemmaResults([{ id: 'x' }])).toThrow(/entry 0: must have string fields id and verdict/);
+    expect(() => parseLemmaResults([null])).toThrow(UserInputError);
     expect(() => parseLemmaResults(3)).toThrow(UserInputError);
   });
   it('pages mark expected verdicts ok and others not; the table lists runs, seed and margin', () => {

@@ -2,16 +2,11 @@
  * Report pages of lemma checks: a hook that reads `reports/lemmas.json` when the lemma command
  * writes it.
  *
- * Accepted shapes (so the lemma engineer can pick what is natural; all go through
- * {@link parseLemmaResults}):
- * - `{ "schema": ..., "gitSha"?: ..., "date"?: ..., "lemmas": [entry, ...] }`,
- * - `[entry, ...]`,
- * - `{ "<lemma id>": entry, ... }`.
- * An entry is a LemmaResult of src/lemmas/types.ts (id, kind, expect, runs, seed, verdict,
- * smallestRelativeMargin, counterexample, replayCommand, ...) optionally joined with its
- * declaration's `title`, `statement` (LaTeX) and `source`, as `signcheck lemmas` writes it
- * (src/report/lemmas-text.ts `lemmaRows`: a bare array, with `asExpected` and `notes`). Unknown fields
- * are shown as they are.
+ * The file has one schema: a JSON array of the rows `signcheck lemmas` writes
+ * (src/report/lemmas-text.ts `lemmaRows`): a LemmaResult of src/lemmas/types.ts (id, kind, expect,
+ * runs, seed, verdict, smallestRelativeMargin, counterexample, replayCommand, ...) joined with its
+ * declaration's `title`, `statement` (LaTeX) and `source`, `asExpected` and `notes`. Every entry
+ * needs string fields id and verdict; other fields are shown as they are.
  * Without the file the report says so in the lemma section (nothing is invented).
  */
 import * as fs from 'node:fs';
@@ -30,33 +25,21 @@ export interface LemmaEntry {
   readonly [field: string]: unknown;
 }
 
-/** The file's lemmas and its provenance fields. */
+/** The lemmas of a lemmas.json, sorted by id. */
 export interface LemmaFile {
   readonly lemmas: LemmaEntry[];
-  readonly gitSha?: string;
-  readonly date?: string;
 }
 
-/** Normalises the accepted shapes of lemmas.json (see the module doc). */
+/** Reads the parsed lemmas.json (the array of the module doc), sorted by id; anything else is a UserInputError naming the file. */
 export function parseLemmaResults(data: unknown, file = 'lemmas.json'): LemmaFile {
-  let list: unknown[];
-  let gitSha: string | undefined;
-  let date: string | undefined;
-  if (Array.isArray(data)) list = data;
-  else if (data && typeof data === 'object' && Array.isArray((data as { lemmas?: unknown }).lemmas)) {
-    const d = data as { lemmas: unknown[]; gitSha?: unknown; date?: unknown };
-    list = d.lemmas;
-    if (typeof d.gitSha === 'string') gitSha = d.gitSha;
-    if (typeof d.date === 'string') date = d.date;
-  } else if (data && typeof data === 'object') list = Object.entries(data as Record<string, unknown>).map(([id, v]) => ({ id, ...(v as object) }));
-  else throw new UserInputError(file, 'must be a JSON array of lemma results, { lemmas: [...] }, or { id: result }');
-  const lemmas = list.map((e, i) => {
+  if (!Array.isArray(data)) throw new UserInputError(file, 'must be the JSON array of lemma rows that `signcheck lemmas` writes');
+  const lemmas = data.map((e, i) => {
     const o = e as Record<string, unknown>;
-    if (!o || typeof o.id !== 'string' || typeof o.verdict !== 'string') throw new UserInputError(`${file}: entry ${i}`, 'must have string fields id and verdict');
+    if (!o || typeof o !== 'object' || typeof o.id !== 'string' || typeof o.verdict !== 'string') throw new UserInputError(`${file}: entry ${i}`, 'must have string fields id and verdict');
     return o as LemmaEntry;
   });
   lemmas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { lemmas, ...(gitSha ? { gitSha } : {}), ...(date ? { date } : {}) };
+  return { lemmas };
 }
 
 const OK_VERDICTS = new Set(['holds', 'refuted as expected']);
@@ -103,8 +86,8 @@ export function lemmaPages(lf: LemmaFile): ReportPage[] {
       ['results', 'lemmas.json'],
       ['seed', e.seed === undefined ? '-' : show(e.seed)],
       ['engine', 'cpu (float64)'],
-      ['git sha', lf.gitSha ?? 'not recorded in lemmas.json'],
-      ['date', lf.date ?? 'not recorded in lemmas.json'],
+      ['git sha', 'not recorded in lemmas.json'],
+      ['date', 'not recorded in lemmas.json'],
     ],
   }));
 }

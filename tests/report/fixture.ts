@@ -41,7 +41,7 @@ export async function writeFixtureInputs(dir: string): Promise<{ reportsDir: str
   writeFileAtomic(path.join(dir, 'rates.json'), `${JSON.stringify({ [th.id]: summary }, null, 1)}\n`);
   writeFileAtomic(
     path.join(dir, 'lemmas.json'),
-    `${JSON.stringify({ schema: 'signcheck.lemmas/1', gitSha: 'fedcba9876543210fedcba9876543210fedcba98', lemmas: [{ id: 'sign-mismatch', title: 'Sign mismatch', statement: '\\sum_i |g_i| 1[\\mathrm{sign}\\, g_i \\ne \\mathrm{sign}\\, v_i] \\le \\|g - v\\|_1', source: 'P1 App. A', kind: 'exact', expect: 'holds', verdict: 'holds', runs: 200, seed: 42, smallestRelativeMargin: 0.0012 }] }, null, 1)}\n`,
+    `${JSON.stringify([{ id: 'sign-mismatch', title: 'Sign mismatch', statement: '\\sum_i |g_i| 1[\\mathrm{sign}\\, g_i \\ne \\mathrm{sign}\\, v_i] \\le \\|g - v\\|_1', source: 'P1 App. A', kind: 'exact', expect: 'holds', verdict: 'holds', runs: 200, seed: 42, smallestRelativeMargin: 0.0012 }], null, 1)}\n`,
   );
   await runExperiment(seedExperiments.get('sparse-noise-toy'), { profile: 'tiny', processes: 1, outDir: path.join(resultsDir, 'experiments') });
   return { reportsDir: dir, resultsDir };
