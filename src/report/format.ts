@@ -55,3 +55,14 @@ export function cellText(v: string | number | null, digits = 4): string {
   if (typeof v === 'number') return fmt(v, digits);
   return v;
 }
+
+/**
+ * A series in words: "<algorithm> on <problem>, <noise>" with its distinguishing parameters in
+ * parentheses ("k=v, ..."); `noiseWord` goes before the noise id (pages write "noise gaussian").
+ */
+export function seriesLabel(series: { readonly algorithm: string; readonly problem: string; readonly noise: string; readonly params: Readonly<Record<string, unknown>> }, noiseWord = ''): string {
+  const p = Object.entries(series.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return `${series.algorithm} on ${series.problem}, ${noiseWord}${series.noise}${p ? ` (${p})` : ''}`;
+}

@@ -7,16 +7,12 @@ import { writeFileAtomic } from '../core/files.ts';
 import type { RateSummary, SeriesSummary } from '../theorems/analysis.ts';
 import { isContrast, theoremOutcome } from '../theorems/outcome.ts';
 import type { RateTheorem } from '../theorems/types.ts';
+import { seriesLabel as formatSeriesLabel } from './format.ts';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 const ci = (c: readonly [number, number] | null) => (c ? `[${f3(c[0])}, ${f3(c[1])}]` : '-');
 
-function seriesLabel(s: SeriesSummary): string {
-  const p = Object.entries(s.series.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-  return `${s.series.algorithm} on ${s.series.problem}, ${s.series.noise}${p ? ` (${p})` : ''}`;
-}
+const seriesLabel = (s: SeriesSummary) => formatSeriesLabel(s.series);
 
 /** Markdown table rows (one per series x fitted variable) of the rate summaries. */
 export function ratesMarkdown(items: readonly RateItem[]): string {

@@ -13,7 +13,7 @@ import { seriesKeyOfRow, type RateSummary, type SeriesSummary, type VariableFit 
 import { declarationOf, theoremOutcome } from '../theorems/outcome.ts';
 import { readResults, type ResultRow } from '../theorems/results/index.ts';
 import { METRICS, type RateTheorem } from '../theorems/types.ts';
-import { fmt, slug } from './format.ts';
+import { fmt, seriesLabel as formatSeriesLabel, slug } from './format.ts';
 import type { Figure, ReportPage, Series, Table } from './model.ts';
 
 function variableValue(row: ResultRow, v: string): number {
@@ -58,12 +58,7 @@ function cellPoints(rows: readonly ResultRow[], variables: readonly string[], ag
   });
 }
 
-function seriesLabel(s: SeriesSummary): string {
-  const p = Object.entries(s.series.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-  return `${s.series.algorithm} on ${s.series.problem}, noise ${s.series.noise}${p ? ` (${p})` : ''}`;
-}
+const seriesLabel = (s: SeriesSummary) => formatSeriesLabel(s.series, 'noise ');
 
 /**
  * The log-log figure of one series and variable: cell aggregates with 95% intervals against the
