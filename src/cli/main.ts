@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { algorithms, allHypers } from '../algorithms/index.ts';
 import { UserInputError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/files.ts';

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { seedExperiments } from '../../experiments/seeds.ts';
+import { seedExperiments } from '../../experiments/seeds/index.ts';
 import { UserInputError } from '../core/errors.ts';
 import { experimentResultsFile, runExperiment } from '../experiments/runner.ts';
 import { EXPERIMENT_PROFILES, type ExperimentProfile } from '../experiments/types.ts';

@@ -1,4 +1,4 @@
-import { seedExperiments } from '../../experiments/seeds.ts';
+import { seedExperiments } from '../../experiments/seeds/index.ts';
 import { runJobHere } from './runner.ts';
 import type { ExperimentJob, ExperimentProfile } from './types.ts';
 

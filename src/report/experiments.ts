@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATALOGUE_SEED_EXPERIMENTS, seedExperiments } from '../../experiments/seeds.ts';
+import { CATALOGUE_SEED_EXPERIMENTS, seedExperiments } from '../../experiments/seeds/index.ts';
 import { readExperimentResults } from '../experiments/runner.ts';
 import type { ReportPage } from './model.ts';
 
@@ -59,7 +59,7 @@ export function experimentPages(reportsDir: string, resultsDir: string): { pages
   const missing = CATALOGUE_SEED_EXPERIMENTS.filter((c) => !seen.has(c.id)).map((c) => ({
     id: c.id,
     setup: c.setup,
-    why: seedExperiments.has(c.id) ? 'declared; no results file yet (run `signcheck experiments`)' : `not declared yet (${c.owner} issue)`,
+    why: seedExperiments.has(c.id) ? 'declared; no results file yet (run `signcheck experiments`)' : 'not declared yet',
   }));
   return { pages, missing };
 }

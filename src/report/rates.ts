@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { LEVEL } from '../experiments/compare.ts';
 import { meanCi, medianCi } from '../experiments/stats.ts';
 import type { ResultRow } from '../rates/results.ts';

@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seedExperiments } from '../../experiments/seeds.ts';
+import { seedExperiments } from '../../experiments/seeds/index.ts';
 import { writeFileAtomic } from '../core/files.ts';
 import { runExperiment } from '../experiments/runner.ts';
 import { analyzeTheorem } from '../theorems/analyze.ts';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { makeRow, writeResultsFile, type ResultRow } from '../rates/results.ts';
 
 /**
