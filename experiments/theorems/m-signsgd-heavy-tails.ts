@@ -65,7 +65,7 @@ export const mSignsgdHeavyTails: RateTheorem = {
     'The momentum average over about 1/beta draws plays the role of the minibatch: under the skewed centred Pareto noise (mean 0, median < 0; tail index alpha = kappa + 0.05, alpha = 3 for kappa = 2; sigma_kappa = 1 per coordinate) the sign of v_t is biased until 1/beta is large, which is where the kappa-dependence comes from; with symmetric noise it would not appear (see minibatch-signsgd-heavy-tails\' symmetric series). ' +
     `Problem: f = (1/2)||x||^2, d = ${d}, x0 ~ N(0, I) (fixed draw, x0Seed ${x0Seed}); L0 = 1, L1 = 0 (the theorem's Delta L1 d factor is then read with L = L0, a quadratic being (L, 0)-smooth). Tail indices: ${KAPPAS.map((k) => `kappa ${k} -> alpha ${tailIndex(k)}`).join(', ')}. ` +
     'Quick profile: budgets T = 2^11, 2^13, 2^15, one tuning replica (16 averaged coordinates), 16 measured replicas; full: budgets 2^11..2^19 (factors of 4), 4 tuning replicas, 32 measured. The CIs cover the measured runs, not the choice of the tuned setting. ' +
-    'A start at x0 = 1 with d = 2 (tried first) let the first budget\'s optimum sit at beta = 1, the biased no-momentum floor, from which the warm-started search never left at kappa = 1.25; the Gaussian start and d = 16 avoid it, and rows flag any optimum at beta = 1 (tune.domainEnd).',
+    'The start is a Gaussian draw in d = 16 because from x0 = 1 in d = 2 the first budget\'s optimum sits at beta = 1, the biased no-momentum floor, which the warm-started search does not leave at kappa = 1.25; rows flag any optimum at beta = 1 (tune.domainEnd).',
   bound: 'T^(-(kappa - 1) / (3 * kappa - 2))',
   constants: {},
   variables: ['T'],

@@ -37,7 +37,7 @@ export const mvsmV1Floor: RateTheorem = {
   schedule: `MVSM v1 and v2 with the same schedule: beta = ${beta}, eta = ${eta0} T^{-1/2}; G = ${G}`,
   design:
     `Mechanism-driven set-up (not tuned on outcomes): n = ${n} workers (odd: no ties; few workers: the Poisson-binomial skew is largest), d = ${d}, f_j = 1/2||x - c^j||^2 with c^j ~ N(0, I), ` +
-    `G = 1.3 max |x*_i - c^j_i| = ${G} (tight, so the p_j spread over (0, 1)), no oracle noise (noise smooths the p_j and delays the plateau: in a trial on another instance with Rademacher noise of scale 0.25, v1 was still falling at T = 2^16), start x0 = x*. ` +
+    `G = 1.3 max |x*_i - c^j_i| = ${G} (tight, so the p_j spread over (0, 1)), no oracle noise (noise smooths the p_j and delays the plateau: on another instance with Rademacher noise of scale 0.25, v1 is still falling at T = 2^16), start x0 = x*. ` +
     `Predicted v1 floor: the zero of v1's noise-free mean field per coordinate (exact Poisson-binomial with the algorithms' own S_G probabilities; experiments/lib/mvsm-heterogeneous-quadratics.ts v1Floor): offsets ${predicted.offsets.map(r4).join(', ')} from x*, so sum |offset| = ${r4(predicted.floor)}. ` +
     'Since E|X_i - x*_i| >= |E X_i - x*_i|, v1\'s E||grad f||_1 cannot settle below it while its mean sits at x_eq; this is the stall floor (the level check). ' +
     'The slope check excludes T^{-1/4}, the rate at which a stationary level ~ (eta G)^{1/2} falls under eta ~ T^{-1/2} (what v2 does). ' +
