@@ -4,8 +4,8 @@
  * nothing under src/ imports it.
  */
 import type { Catalogue } from './src/catalogue.ts';
-import { theorems } from './experiments/index.ts';
-import { CATALOGUE_SEED_EXPERIMENTS, seedExperiments } from './experiments/seeds.ts';
+import { theorems } from './experiments/theorems/index.ts';
+import { CATALOGUE_SEED_EXPERIMENTS, seedExperiments } from './experiments/seeds/index.ts';
 import { lemmas } from './lemmas/index.ts';
 
 export const builtinCatalogue: Catalogue = {
@@ -13,5 +13,5 @@ export const builtinCatalogue: Catalogue = {
   theorems,
   seedExperiments,
   plannedSeedExperiments: CATALOGUE_SEED_EXPERIMENTS,
-  seedExperimentsModule: new URL('./experiments/seeds.ts', import.meta.url).href,
+  seedExperimentsModule: new URL('./experiments/seeds/index.ts', import.meta.url).href,
 };

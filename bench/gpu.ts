@@ -35,7 +35,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { theorems } from '../experiments/index.ts';
+import { theorems } from '../experiments/theorems/index.ts';
 import { cpuRun, runSweep, type EngineRun } from '../src/theorems/runner.ts';
 import { runWebGpu } from '../src/gpu/engine.ts';
 import { algorithms, type AlgorithmDef } from '../src/algorithms/index.ts';

@@ -4,7 +4,7 @@ import { coordArb, familiesProviding, isotropicQuadraticSpecArb, nonzeroCoordArb
 import { ETA, gamma, norm1, sgn, U } from '../src/lemmas/numerics.ts';
 import { evaluationErrors, pointRoundingF } from '../src/lemmas/rounding.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
-import { aliasInstanceArb, notMushroom, directionVector, runAliasInstance, type AliasInstance } from './alias-common.ts';
+import { aliasInstanceArb, notMushroom, directionVector, runAliasInstance, type AliasInstance } from './lib/alias-common.ts';
 
 const NEEDS = ['fStar'] as const;
 

@@ -61,6 +61,9 @@ const CONFIGS: Config[] = [
   { id: 'bimodal', params: { p: 0.8, gap: 1, width: 0.05 }, kappas: [1.5] },
   { id: 'bimodal', params: { p: 0.3, gap: 2, width: 0.5 }, kappas: [1.2] },
   { id: 'bimodal', params: { p: 0.95, gap: 4, width: 0.1 }, kappas: [1, 1.8] },
+  { id: 'centred-pareto', params: { alpha: 3, xm: 1 }, kappas: [0.9] },
+  { id: 'centred-pareto', params: { alpha: 4.5, xm: 0.5 }, kappas: [1.4] },
+  { id: 'centred-pareto', params: { alpha: 1.55, xm: 2 }, kappas: [0.45] },
 ];
 
 /** N draws of `model` from the noise stream of `seed`: steps 0..3, d = 2^16, lane 0, replica 0. */

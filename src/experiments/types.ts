@@ -85,7 +85,7 @@ export interface ExperimentAnalysis {
 
 /**
  * A seed experiment (THEORY.md, last table): a paper's experiment reproduced with many seeds and
- * shown side by side with the paper's numbers. Declared once in `experiments/seed-<id>.ts`, run by
+ * shown side by side with the paper's numbers. Declared once in `experiments/seeds/<id>.ts`, run by
  * src/experiments/runner.ts into a results file, analysed (pure function of that file) for the
  * report.
  */

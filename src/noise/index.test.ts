@@ -6,7 +6,7 @@ import { Purpose, fillNormals, laneWord } from '../rng/streams.ts';
 import { createNoise, noiseModels, sampleNoise, sampleScaledNoise, sparseSigma } from './index.ts';
 import { expectUserError } from './test-util.ts';
 
-const ids = ['gaussian', 'student-t', 'stable', 'pareto', 'rademacher', 'bimodal'];
+const ids = ['gaussian', 'student-t', 'stable', 'pareto', 'rademacher', 'bimodal', 'centred-pareto'];
 
 describe('noiseModels registry', () => {
   it('lists every family with a summary and a parameter description', () => {

@@ -8,6 +8,7 @@ import { Registry, type Registered } from '../core/registry.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose, normals4 } from '../rng/streams.ts';
 import { BimodalNoise } from './bimodal.ts';
+import { CentredParetoNoise } from './centred-pareto.ts';
 import { GaussianNoise } from './gaussian.ts';
 import { SymmetricParetoNoise } from './pareto.ts';
 import { RademacherNoise } from './rademacher.ts';
@@ -23,6 +24,7 @@ export { SymmetricStableNoise, stableAbsMomentFormula } from './stable.ts';
 export { SymmetricParetoNoise } from './pareto.ts';
 export { RademacherNoise } from './rademacher.ts';
 export { BimodalNoise, bimodalMixtureIsBimodal } from './bimodal.ts';
+export { CentredParetoNoise } from './centred-pareto.ts';
 export { type NoiseSpec, validateSigma, sparseSigma, firstCoords } from './sparse.ts';
 export { kappaSigma, kappaSigmaVector, momentExists, requireKappa } from './moments.ts';
 
@@ -83,7 +85,7 @@ function family(
   };
 }
 
-/** Every noise family, by id: gaussian, student-t, stable, pareto, rademacher, bimodal. */
+/** Every noise family, by id: gaussian, student-t, stable, pareto, rademacher, bimodal, centred-pareto. */
 export const noiseModels = new Registry<NoiseFamily>('noise');
 
 noiseModels.register(
@@ -132,6 +134,17 @@ noiseModels.register(
       { name: 'width', description: 'standard deviation of each bump', rule: 'finite, > 0', default: 0.05 },
     ],
     (p) => new BimodalNoise(p.p, p.gap, p.width),
+  ),
+);
+noiseModels.register(
+  family(
+    'centred-pareto',
+    'Pareto(alpha, xm) minus its mean: mean 0, right-skewed (median < 0), unimodal, moments of order < alpha',
+    [
+      { name: 'alpha', description: 'tail index P(P > x) = (xm/x)^alpha', rule: 'finite, > 1', default: 1.5 },
+      { name: 'xm', description: 'Pareto scale (smallest value of P)', rule: 'finite, > 0', default: 1 },
+    ],
+    (p) => new CentredParetoNoise(p.alpha, p.xm),
   ),
 );
 

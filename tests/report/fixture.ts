@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seedExperiments } from '../../experiments/seeds.ts';
+import { seedExperiments } from '../../experiments/seeds/index.ts';
 import { writeFileAtomic } from '../../src/core/files.ts';
 import { runExperiment } from '../../src/experiments/runner.ts';
 import { analyzeTheorem } from '../../src/theorems/analysis.ts';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { makeRow, writeResultsFile, type ResultRow } from '../../src/theorems/results/index.ts';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { describeGpuFailure, requestGpu } from '../../src/gpu/device.ts';
 import { runWebGpu } from '../../src/gpu/engine.ts';
 import { gpuForTests } from '../../src/gpu/test-support.ts';

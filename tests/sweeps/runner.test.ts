@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { theorems } from '../../experiments/index.ts';
+import { theorems } from '../../experiments/theorems/index.ts';
 import { merge, readResults, serializeRows } from '../../src/theorems/results/index.ts';
 import { cpuRun, resultsFile, runSweep, type EngineRun } from '../../src/theorems/runner.ts';
 import type { SweepCell } from '../../src/theorems/types.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/core/errors.ts';
 import { experimentResultsFile, readExperimentResults, roundSig, runExperiment, serializeExperimentResults } from '../../src/experiments/runner.ts';
 import type { ExperimentResults } from '../../src/experiments/types.ts';
-import { seedExperiments } from '../../experiments/seeds.ts';
+import { seedExperiments } from '../../experiments/seeds/index.ts';
 
 describe('roundSig', () => {
   it('rounds to significant digits and maps non-finite values to null', () => {
