@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/core/errors.ts';
 import { experimentResultsFile, readExperimentResults, roundSig, runExperiment, serializeExperimentResults } from '../../src/experiments/runner.ts';
 import type { ExperimentResults } from '../../src/experiments/types.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
 import { seedExperiments } from '../../experiments/seeds/index.ts';
 
 describe('roundSig', () => {
@@ -22,7 +23,8 @@ describe('runExperiment', () => {
     const exp = seedExperiments.get('sparse-noise-toy');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-exp-'));
     const one = await runExperiment(exp, { profile: 'tiny', processes: 1 });
-    const two = await runExperiment(exp, { profile: 'tiny', processes: 2, outDir: dir });
+    const two = await runExperiment(exp, { profile: 'tiny', processes: 2, outDir: dir, registryModule: builtinCatalogue.seedExperimentsModule });
+    await expect(runExperiment(exp, { profile: 'tiny', processes: 2 })).rejects.toThrow(/registryModule: must name the module/);
     const strip = (r: ExperimentResults) => ({ ...r, wallMs: 0, date: '', jobs: r.jobs.map((j) => ({ ...j, wallMs: 0 })) });
     expect(strip(two)).toEqual(strip(one));
     expect(one.jobs.map((j) => j.key)).toEqual(exp.jobs('tiny').map((j) => j.key));
