@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { algorithms } from '../src/algorithms/index.ts';
 import { runCpu } from '../src/engine/cpu.ts';
 import { runJobHere, runExperiment } from '../src/experiments/runner.ts';
-import { mean, weightedChiSquareMeanInterval } from '../src/experiments/stats.ts';
+import { mean, weightedChiSquareMeanInterval } from '../src/stats/index.ts';
 import { createProblem } from '../src/problems/index.ts';
 import type { LogisticProblem } from '../src/problems/logistic-core.ts';
 import { illConditionedRecipe } from './seed-ill-conditioned-toy.ts';

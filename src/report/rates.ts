@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { theorems } from '../../experiments/index.ts';
 import { LEVEL } from '../experiments/compare.ts';
-import { meanCi, medianCi } from '../experiments/stats.ts';
+import { meanCi, medianCi } from '../stats/index.ts';
 import type { ResultRow } from '../rates/results.ts';
 import { readResults } from '../rates/results.ts';
 import type { RateSummary, SeriesSummary, VariableFit } from '../rates/analyze.ts';
