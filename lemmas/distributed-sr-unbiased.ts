@@ -4,7 +4,7 @@ import { srExpression, srProbability, type DistributedAlgorithmDef } from '../sr
 import type { AlgorithmDef } from '../src/algorithms/program.ts';
 import { runCpu } from '../src/engine/cpu.ts';
 import { exactLemma, statisticalLemma, variantOf } from '../src/lemmas/declare.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { DISCRETIZATION, constantGradientProblem, hoeffdingHalfWidth, messageProbability, scaleArb, unitArb } from './distributed-common.ts';
 

@@ -1,7 +1,7 @@
 import { statisticalLemma, variantOf } from '../src/lemmas/declare.ts';
 import { familiesProviding } from '../src/lemmas/domains.ts';
 import { momentumArb, momentumSetup, momentumTrace, type MomentumInstance } from '../src/lemmas/momentum.ts';
-import { gamma, norm1, U } from '../src/lemmas/numerics.ts';
+import { gamma, norm1, UNIT_ROUNDOFF as U } from '../src/core/numerics.ts';
 import { empiricalBernsteinLower } from '../src/stats/index.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
 import { coordArb, coordsArb, estimateArb, estimateOf, type Coord, type EstimateSpec } from '../src/lemmas/domains.ts';
-import { ETA, gamma, sgn } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, sgn } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 
 /** g = 10^e z (z from the coordinates) and an estimate v of g (see EstimateSpec). */
