@@ -7,6 +7,7 @@ import type { RunSpec } from '../engine/types.ts';
 import { RademacherNoise, StudentTNoise, SymmetricStableNoise } from '../noise/index.ts';
 import { separableQuadratic } from '../problems/separable-quadratic.ts';
 import type { Problem } from '../problems/types.ts';
+import { mean, variance } from '../stats/index.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
@@ -385,11 +386,3 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     );
   });
 });
-
-function mean(a: Float64Array): number {
-  return a.reduce((s, v) => s + v, 0) / a.length;
-}
-function variance(a: Float64Array): number {
-  const m = mean(a);
-  return a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1);
-}

@@ -10,10 +10,10 @@ import { mean as ssMean, median as ssMedian } from 'simple-statistics';
 import { UserInputError, shown } from '../core/errors.ts';
 
 /** Arithmetic mean $\frac1n \sum_i x_i$, summed in index order (throws on an empty list). */
-export function mean(xs: readonly number[]): number {
+export function mean(xs: ArrayLike<number>): number {
   if (xs.length === 0) throw new UserInputError('values', 'must not be empty');
   let s = 0;
-  for (const x of xs) s += x;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
   return s / xs.length;
 }
 
@@ -22,11 +22,11 @@ export function mean(xs: readonly number[]): number {
  * ddof = 1 is the unbiased sample variance; ddof = 0 the population variance (numpy's `np.var`
  * default, which is how P0's "Loss Var." column reads: a variance over the iterations of one curve).
  */
-export function variance(xs: readonly number[], ddof: 0 | 1 = 1): number {
+export function variance(xs: ArrayLike<number>, ddof: 0 | 1 = 1): number {
   if (xs.length - ddof <= 0) throw new UserInputError('values', `must hold more than ${ddof} value(s) for a variance with ddof = ${ddof}`, `got ${xs.length}`);
   const m = mean(xs);
   let s = 0;
-  for (const x of xs) s += (x - m) * (x - m);
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) * (xs[i] - m);
   return s / (xs.length - ddof);
 }
 
