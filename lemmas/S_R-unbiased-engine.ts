@@ -4,7 +4,7 @@ import { srExpression, type DistributedAlgorithmDef } from '../src/algorithms/di
 import type { AlgorithmDef } from '../src/algorithms/program.ts';
 import { runCpu } from '../src/engine/cpu.ts';
 import { statisticalLemma, variantOf } from '../src/lemmas/declare.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { constantGradientProblem, hoeffdingHalfWidth, scaleArb, unitArb } from './lib/distributed-common.ts';
 

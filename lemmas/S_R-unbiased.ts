@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { srProbability } from '../src/algorithms/distributed.ts';
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { DISCRETIZATION, messageProbability, scaleArb, unitArb } from './lib/distributed-common.ts';
 

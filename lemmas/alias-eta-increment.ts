@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
 import { coordArb, familiesProviding, isotropicQuadraticSpecArb, nonzeroCoordArb, problemSpecArb } from '../src/lemmas/domains.ts';
-import { ETA, gamma, norm1, normInf, U } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, norm1, normInf, UNIT_ROUNDOFF as U } from '../src/core/numerics.ts';
 import { evaluationErrors } from '../src/lemmas/rounding.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { aliasInstanceArb, notMushroom, runAliasInstance, type AliasInstance } from './lib/alias-common.ts';

@@ -1,5 +1,5 @@
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { largeDomain, logTail, logTailError, LOG_TOL, scaleOf, type VoteInstance } from './lib/majority-vote.ts';
 

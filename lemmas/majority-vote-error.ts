@@ -1,6 +1,6 @@
 import { SignChannel, popcount32 } from '../src/engine/bits.ts';
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 import { smallDomain, type VoteInstance } from './lib/majority-vote.ts';
 

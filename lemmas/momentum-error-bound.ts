@@ -1,8 +1,8 @@
 import { statisticalLemma, variantOf } from '../src/lemmas/declare.ts';
 import { familiesProviding } from '../src/lemmas/domains.ts';
 import { momentumArb, momentumSetup, momentumTrace, type MomentumInstance } from '../src/lemmas/momentum.ts';
-import { gamma, norm1, U } from '../src/lemmas/numerics.ts';
-import { empiricalBernsteinLower } from '../src/lemmas/stats.ts';
+import { gamma, norm1, UNIT_ROUNDOFF as U } from '../src/core/numerics.ts';
+import { empiricalBernsteinLower } from '../src/stats/index.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 
 /** Replicas per instance and the family-wise false-alarm rate over the declared runs. */

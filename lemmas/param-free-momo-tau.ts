@@ -1,6 +1,6 @@
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
 import { problemSpecArb } from '../src/lemmas/domains.ts';
-import { gamma } from '../src/lemmas/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import { notMushroom, type ObservedRun } from './lib/alias-common.ts';
 import { instanceArb, Worst, memo, runOf, type BaselineInstance } from './lib/param-free-baselines.ts';
 

@@ -1,6 +1,6 @@
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
 import { problemSpecArb } from '../src/lemmas/domains.ts';
-import { ETA, gamma, norm1 } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, norm1 } from '../src/core/numerics.ts';
 import { evaluationErrors } from '../src/lemmas/rounding.ts';
 import type { ObservedRun } from './lib/alias-common.ts';
 import { withMinimiser, instanceArb, minimiser, Worst, memo, runOf, type BaselineInstance } from './lib/param-free-baselines.ts';

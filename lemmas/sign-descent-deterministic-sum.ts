@@ -14,7 +14,7 @@ import {
   type Coord,
   type ProblemSpec,
 } from '../src/lemmas/domains.ts';
-import { ETA, gamma, norm1, sgn } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, norm1, sgn } from '../src/core/numerics.ts';
 import { evaluationErrors, pointRoundingF } from '../src/lemmas/rounding.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 

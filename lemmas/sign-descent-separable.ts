@@ -1,7 +1,7 @@
 import { exactLemma, variantOf } from '../src/lemmas/declare.ts';
 import { descentArb, descentTolerance, evalDescent, type DescentEval, type DescentInstance } from '../src/lemmas/descent.ts';
 import { familiesProviding } from '../src/lemmas/domains.ts';
-import { norm1 } from '../src/lemmas/numerics.ts';
+import { norm1 } from '../src/core/numerics.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 
 const NEEDS = ['Lvec'] as const;

@@ -13,7 +13,7 @@ import {
   type Coord,
   type ProblemSpec,
 } from '../src/lemmas/domains.ts';
-import { ETA, gamma, norm1 } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, norm1 } from '../src/core/numerics.ts';
 import { evaluationErrors, pointRoundingGrad1 } from '../src/lemmas/rounding.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 

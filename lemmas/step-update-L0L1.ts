@@ -18,7 +18,7 @@ import {
   type EstimateSpec,
   type ProblemSpec,
 } from '../src/lemmas/domains.ts';
-import { ETA, gamma, norm1, norm2, sgn, U } from '../src/lemmas/numerics.ts';
+import { ETA, gamma, norm1, norm2, sgn, UNIT_ROUNDOFF as U } from '../src/core/numerics.ts';
 import { evaluationErrors, pointRoundingF } from '../src/lemmas/rounding.ts';
 import type { Outcome } from '../src/lemmas/types.ts';
 

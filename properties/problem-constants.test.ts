@@ -30,7 +30,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createProblem, problemFamilies } from '../src/problems/index.ts';
 import type { LogisticProblem } from '../src/problems/logistic-core.ts';
-import { gamma } from '../src/problems/numerics.ts';
+import { gamma } from '../src/core/numerics.ts';
 import { ProblemLane, problemNormals } from '../src/problems/random.ts';
 import type { RotatedQuadraticProblem } from '../src/problems/rotated-quadratic.ts';
 import type { Problem, ProblemConstants } from '../src/problems/types.ts';

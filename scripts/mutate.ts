@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
+import { wilsonInterval } from '../src/stats/index.ts';
 
 const MODULES = ['rng', 'noise', 'problems', 'algorithms'];
 const args = process.argv.slice(2);
@@ -211,10 +212,7 @@ function summarize(rows: Array<Drawn & { status: string }>): void {
   const valid = detected + undetected;
   // Wilson score interval, z = 1.96 (95%); the drawn mutants are a uniform sample without replacement
   // from `total`, so the interval is conservative (no finite-population correction)
-  const z = 1.96;
-  const p = valid ? detected / valid : NaN;
-  const centre = (p + (z * z) / (2 * valid)) / (1 + (z * z) / valid);
-  const half = (z / (1 + (z * z) / valid)) * Math.sqrt((p * (1 - p)) / valid + (z * z) / (4 * valid * valid));
+  const { p, centre, half } = wilsonInterval(detected, valid);
   const summary = {
     module,
     mode: direct ? 'direct (source rewriting, one vitest run per mutant)' : `stryker${includeStatic ? ' (static mutants included)' : ''}`,

@@ -2,7 +2,7 @@ import { runCpu } from '../../src/engine/cpu.ts';
 import { specFromRecipe, type RunRecipe } from '../../src/engine/recipe.ts';
 import { bandSeries, fmt, LEVEL } from '../../src/experiments/compare.ts';
 import { roundSig } from '../../src/experiments/runner.ts';
-import { meanCi } from '../../src/experiments/stats.ts';
+import { meanCi } from '../../src/stats/index.ts';
 import type { ExperimentJob, ExperimentProfile, ExperimentResults, SeedExperiment } from '../../src/experiments/types.ts';
 import type { Claim, Series, Table } from '../../src/report/model.ts';
 import { ALIAS_INSTANCES } from './alias-vs-tuned.ts';

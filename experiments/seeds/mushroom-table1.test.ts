@@ -3,7 +3,7 @@ import { algorithms } from '../../src/algorithms/index.ts';
 import { runCpu } from '../../src/engine/cpu.ts';
 import { specFromRecipe } from '../../src/engine/recipe.ts';
 import { runExperiment, runJobHere } from '../../src/experiments/runner.ts';
-import { mean } from '../../src/experiments/stats.ts';
+import { mean } from '../../src/stats/index.ts';
 import { createProblem } from '../../src/problems/index.ts';
 import type { LogisticProblem } from '../../src/problems/logistic-core.ts';
 import { mushroomTable1, mushroomW0, p0StepSizes, P0_TABLE1, zeroInitMomentum } from './mushroom-table1.ts';

@@ -4,7 +4,7 @@ import type { RunSpec } from '../../src/engine/types.ts';
 import { bandSeries, comparisonDots, comparisonTable, estimateMean, estimateStatistic, fmt, LEVEL, valuesOf, type ComparisonRow, type Estimate } from '../../src/experiments/compare.ts';
 import { runObserved } from '../../src/experiments/observe.ts';
 import { roundSig } from '../../src/experiments/runner.ts';
-import { variance, welchDiffCi } from '../../src/experiments/stats.ts';
+import { variance, welchDiffCi } from '../../src/stats/index.ts';
 import type { ExperimentJob, ExperimentProfile, ExperimentResults, JobResult, SeedExperiment } from '../../src/experiments/types.ts';
 import { createNoise } from '../../src/noise/index.ts';
 import { createProblem } from '../../src/problems/index.ts';

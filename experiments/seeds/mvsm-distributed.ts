@@ -4,7 +4,7 @@ import { specFromRecipe, type RunRecipe } from '../../src/engine/recipe.ts';
 import type { RunResult } from '../../src/engine/types.ts';
 import { bandSeries, fmt, LEVEL, valuesOf } from '../../src/experiments/compare.ts';
 import { roundSig } from '../../src/experiments/runner.ts';
-import { meanCi, welchDiffCi } from '../../src/experiments/stats.ts';
+import { meanCi, welchDiffCi } from '../../src/stats/index.ts';
 import type { ExperimentJob, ExperimentProfile, ExperimentResults, JobResult, SeedExperiment } from '../../src/experiments/types.ts';
 import type { Claim, Table } from '../../src/report/model.ts';
 import { instance, PROBLEM_SEED, ZETA } from '../lib/mvsm-heterogeneous-quadratics.ts';

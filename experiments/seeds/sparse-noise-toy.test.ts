@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/experiments/runner.ts';
-import { mean, weightedChiSquareMeanInterval } from '../../src/experiments/stats.ts';
+import { mean, weightedChiSquareMeanInterval } from '../../src/stats/index.ts';
 import { sgdFinalVariances, sparseNoiseToy } from './sparse-noise-toy.ts';
 
 describe('sparse-noise-toy (tiny)', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { gamma } from '../../src/lemmas/numerics.ts';
+import { gamma } from '../../src/core/numerics.ts';
 
 /**
  * Shared pieces of the majority-vote lemmas (lemmas/majority-vote-error*.ts): the instances (p, odd n)

@@ -1,5 +1,5 @@
 import { momentumArb, momentumSetup, momentumTrace, type MomentumInstance } from '../../src/lemmas/momentum.ts';
-import { ETA, gamma, U } from '../../src/lemmas/numerics.ts';
+import { ETA, gamma, UNIT_ROUNDOFF as U } from '../../src/core/numerics.ts';
 import type { SignumTrace } from '../../src/lemmas/signum-trace.ts';
 import type { Outcome } from '../../src/lemmas/types.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { coordArb, coordsArb, type Coord, type ProblemSpec } from '../../src/lemmas/domains.ts';
-import { norm2, normInf, U } from '../../src/lemmas/numerics.ts';
+import { norm2, normInf, UNIT_ROUNDOFF as U } from '../../src/core/numerics.ts';
 import type { Outcome } from '../../src/lemmas/types.ts';
 import type { Problem } from '../../src/problems/types.ts';
 import { movesAway, notMushroom, observeRun, problemAndStart, stepsFor, type ObservedRun } from './alias-common.ts';

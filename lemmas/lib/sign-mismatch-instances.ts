@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { coordArb, coordsArb, estimateArb, estimateOf, type Coord, type EstimateSpec } from '../../src/lemmas/domains.ts';
-import { ETA, gamma, sgn } from '../../src/lemmas/numerics.ts';
+import { ETA, gamma, sgn } from '../../src/core/numerics.ts';
 import type { Outcome } from '../../src/lemmas/types.ts';
 
 /**

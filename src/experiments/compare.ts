@@ -3,7 +3,7 @@
  * and with the range a paper-sized run would give, comparison tables and dot plots, curve bands.
  */
 import type { DotFigure, DotItem, Series, SeriesPoint, Table } from '../report/model.ts';
-import { meanCi, paperRange, seedBootstrap } from './stats.ts';
+import { meanCi, paperRange, seedBootstrap } from '../stats/index.ts';
 import type { JobResult } from './types.ts';
 
 /** Confidence level of every interval in the seed experiments. */

@@ -6,6 +6,7 @@ import { runCpu } from '../engine/cpu.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from '../problems/heterogeneous-quadratic.ts';
 import type { Problem } from '../problems/types.ts';
+import { mean, variance } from '../stats/index.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
@@ -299,14 +300,6 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     expect(g.communication!.upBitsPerWorkerStep[0]).toBe(32 * Math.ceil(37 / 32));
   });
 });
-
-function mean(a: Float64Array): number {
-  return a.reduce((s, v) => s + v, 0) / a.length;
-}
-function variance(a: Float64Array): number {
-  const m = mean(a);
-  return a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1);
-}
 
 describe('planLayout for the distributed plan', () => {
   const limits = { maxStorageBufferBindingSize: 2 ** 27, maxComputeWorkgroupsPerDimension: 65535 };

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { algorithms, checkProgram, type AlgorithmDef } from '../algorithms/index.ts';
 import { UserInputError } from '../core/errors.ts';
+import { gamma } from '../core/numerics.ts';
 import { runCpu } from '../engine/cpu.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { RademacherNoise, StudentTNoise, SymmetricStableNoise } from '../noise/index.ts';
 import { separableQuadratic } from '../problems/separable-quadratic.ts';
 import type { Problem } from '../problems/types.ts';
+import { mean, variance } from '../stats/index.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
@@ -231,7 +233,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     const sim = simulateWithBounds(spec, metricSumLevels(layout));
     const steps = spec.T + 1;
     // Ogita-Rump-Oishi Sum2 (two-sum with the errors accumulated): |error| <= u|s| + gamma_{T-1}^2 sum|p_i|
-    const gamma = ((spec.T - 1) * U) / (1 - (spec.T - 1) * U);
+    const gammaT = gamma(spec.T - 1, U);
     for (let r = 0; r < 2; r++) {
       let e1 = 0;
       let e2 = 0;
@@ -239,8 +241,8 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
         e1 += sim.metrics.e1[r * steps + t];
         e2 += sim.metrics.e2[r * steps + t];
       }
-      const tol1 = e1 / spec.T + (U + gamma ** 2) * (cpu.avgG1[r] + e1 / spec.T);
-      const tol2 = e2 / spec.T + (U + gamma ** 2) * (cpu.avgG2[r] + e2 / spec.T);
+      const tol1 = e1 / spec.T + (U + gammaT ** 2) * (cpu.avgG1[r] + e1 / spec.T);
+      const tol2 = e2 / spec.T + (U + gammaT ** 2) * (cpu.avgG2[r] + e2 / spec.T);
       expect(Math.abs(g.avgG1[r] - cpu.avgG1[r])).toBeLessThanOrEqual(tol1);
       expect(Math.abs(g.avgG2[r] - cpu.avgG2[r])).toBeLessThanOrEqual(tol2);
       expect(Math.abs(g.tauG1[r] - cpu.tauG1[r])).toBeLessThanOrEqual(sim.metrics.e1[r * steps + cpu.tau[r]]);
@@ -262,12 +264,12 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     const T = 20000;
     const spec: RunSpec = { algorithm: algorithms.get('signsgd'), hyper: { lr: 1e-20 }, problem, noise: null, T, workers: 1, replicas: 2, seed: 5, checkpoints: [0, T] };
     const g = await runWebGpu(spec, { gpu: gpu! });
-    const gamma = ((T - 1) * U) / (1 - (T - 1) * U);
+    const gammaT = gamma(T - 1, U);
     for (let r = 0; r < 2; r++) {
       const v = g.curve[0].g1[r];
       expect(v).toBeCloseTo(2.4, 6);
       expect(g.curve[1].g1[r]).toBe(v);
-      expect(Math.abs(g.avgG1[r] - v)).toBeLessThanOrEqual((U + gamma ** 2) * v);
+      expect(Math.abs(g.avgG1[r] - v)).toBeLessThanOrEqual((U + gammaT ** 2) * v);
       expect(g.tauG1[r]).toBe(v);
       expect(g.frozen[r]).toBe(5);
     }
@@ -384,11 +386,3 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     );
   });
 });
-
-function mean(a: Float64Array): number {
-  return a.reduce((s, v) => s + v, 0) / a.length;
-}
-function variance(a: Float64Array): number {
-  const m = mean(a);
-  return a.reduce((s, v) => s + (v - m) ** 2, 0) / (a.length - 1);
-}

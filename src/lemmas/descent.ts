@@ -17,7 +17,7 @@ import {
   type Needs,
   type ProblemSpec,
 } from './domains.ts';
-import { dist1, dist2, ETA, gamma, norm1, sgn, U } from './numerics.ts';
+import { dist1, dist2, ETA, gamma, norm1, sgn, UNIT_ROUNDOFF as U } from '../core/numerics.ts';
 import { evaluationErrors, pointRoundingF } from './rounding.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Problem } from '../problems/types.ts';
-import { gamma, norm1, norm2, normInf, U } from './numerics.ts';
+import { gamma, norm1, norm2, normInf, UNIT_ROUNDOFF as U } from '../core/numerics.ts';
 
 /**
  * Float64 evaluation-error models of the problem families, derived from how each family computes

@@ -2,35 +2,6 @@ import { UserInputError, shown } from '../core/errors.ts';
 import { isVectorLike, parseDecimal, positiveParam, vectorValue, type ParamBag } from './params.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
-/** Machine epsilon of float64 rounding to nearest: u = 2^-53. */
-export const UNIT_ROUNDOFF = 2 ** -53;
-
-/** <a, b>. */
-export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** ||a||_2. */
-export function norm2(a: Float64Array): number {
-  return Math.sqrt(dot(a, a));
-}
-
-/** ||a||_1. */
-export function norm1(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
-  return s;
-}
-
-/** ||a||_inf. */
-export function normInf(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]));
-  return s;
-}
-
 /** Throws a UserInputError unless x has length d (names the method and the expected length). */
 export function checkLength(what: string, x: Float64Array, d: number): void {
   if (x.length !== d) throw new UserInputError(what, `must have length d = ${d}`, `got length ${x.length}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expSum, expSumFamily } from './exp-sum.ts';
-import { checkGradientFd, gamma } from './numerics.ts';
+import { gamma } from '../core/numerics.ts';
+import { checkGradientFd } from './numerics.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 describe('exp-sum', () => {

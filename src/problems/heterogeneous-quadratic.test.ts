@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from './heterogeneous-quadratic.ts';
-import { checkGradientFd, gamma } from './numerics.ts';
+import { gamma } from '../core/numerics.ts';
+import { checkGradientFd } from './numerics.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 describe('heterogeneous-quadratic', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UNIT_ROUNDOFF } from './common.ts';
+import { UNIT_ROUNDOFF } from '../core/numerics.ts';
 import { choleskySolve, matVec, maxSignNormInfTo1, reflectorProduct, rotatedDiagonal, stewartReflectors, symmetricEigenvalues } from './linalg.ts';
 import { powerLawSpectrum } from './spectra.ts';
 

@@ -1,4 +1,4 @@
-import { UNIT_ROUNDOFF } from './common.ts';
+import { UNIT_ROUNDOFF } from '../core/numerics.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { UserInputError, shown } from '../core/errors.ts';
-import { checkLength, checkWorker, UNIT_ROUNDOFF } from './common.ts';
+import { UNIT_ROUNDOFF } from '../core/numerics.ts';
+import { checkLength, checkWorker } from './common.ts';
 import { choleskySolve, symmetricEigenvalues } from './linalg.ts';
 import type { SparseRow } from './libsvm.ts';
 import { ProblemLane, problemPermutation } from './random.ts';

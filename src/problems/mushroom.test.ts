@@ -6,7 +6,7 @@ import { UserInputError } from '../core/errors.ts';
 import { BUNDLED_DATASETS, bundledPath, loadBundled, loadDataset, loadVerified } from './datasets.ts';
 import { logisticRegressionFamily } from './logistic-regression.ts';
 import { mushroomFamily } from './mushroom.ts';
-import { gamma } from './numerics.ts';
+import { gamma } from '../core/numerics.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 describe('bundled mushrooms data', () => {

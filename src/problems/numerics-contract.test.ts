@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { norm1, normInf } from './common.ts';
 import { problemFamilies } from './index.ts';
 import { sigmoid } from './logistic-core.ts';
-
-describe('norms', () => {
-  it('||a||_1 and ||a||_inf, including the last entry and NaN-free on finite input', () => {
-    const a = Float64Array.from([1, -2, 0.5, -7]);
-    expect(norm1(a)).toBe(10.5);
-    expect(normInf(a)).toBe(7);
-    expect(normInf(Float64Array.from([0, -3]))).toBe(3);
-    expect(norm1(new Float64Array(0))).toBe(0);
-    expect(normInf(new Float64Array(0))).toBe(0);
-  });
-});
 
 describe('sigmoid without overflow', () => {
   it('stays positive where 1 / (1 + e^-t) would give 0 (e^720 overflows)', () => {

@@ -1,16 +1,10 @@
-import { UNIT_ROUNDOFF } from './common.ts';
-
 /**
- * Rounding-error bookkeeping used to derive test tolerances (Higham, "Accuracy and Stability of
- * Numerical Algorithms", 2nd ed., Lemma 3.1 and eq. (4.4)): a sum of n terms, each computed with at
- * most k roundings, is accurate to gamma_{n+k} sum_i |t_i| with gamma_n = n u / (1 - n u),
- * u = 2^-53.
+ * Finite-difference gradient checks for the problem tests. Their tolerances are written with
+ * gamma_n of src/core/numerics.ts (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd
+ * ed., Lemma 3.1 and eq. (4.4)): a sum of n terms, each computed with at most k roundings, is
+ * accurate to gamma_{n+k} sum_i |t_i|.
  */
-export function gamma(n: number): number {
-  const nu = n * UNIT_ROUNDOFF;
-  if (nu >= 1) throw new Error(`gamma(${n}) undefined: n u >= 1`);
-  return nu / (1 - nu);
-}
+import { UNIT_ROUNDOFF } from '../core/numerics.ts';
 
 /**
  * Central difference (f(x + h e_i) - f(x - h e_i)) / (x_i^+ - x_i^-) with the steps actually

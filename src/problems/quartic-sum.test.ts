@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkGradientFd, gamma } from './numerics.ts';
+import { gamma } from '../core/numerics.ts';
+import { checkGradientFd } from './numerics.ts';
 import { quarticSum, quarticSumFamily } from './quartic-sum.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 

@@ -1,4 +1,5 @@
-import { checkLength, checkWorker, CENTER_PARAM_DOCS, resolveCenter, resolveX0, UNIT_ROUNDOFF, X0_PARAM_DOCS } from './common.ts';
+import { UNIT_ROUNDOFF } from '../core/numerics.ts';
+import { checkLength, checkWorker, CENTER_PARAM_DOCS, resolveCenter, resolveX0, X0_PARAM_DOCS } from './common.ts';
 import { matVec, maxSignNormInfTo1, rotatedDiagonal, stewartReflectors } from './linalg.ts';
 import { integerParam, rejectUnknown, seedParam, type ParamBag } from './params.ts';
 import { assertSpectrum, SPECTRUM_PARAM_DOCS, SPECTRUM_PARAMS, spectrumFromParams } from './spectra.ts';

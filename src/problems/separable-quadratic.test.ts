@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 import { separableQuadratic, separableQuadraticFamily } from './separable-quadratic.ts';
-import { centralDifference, centralDifferenceTolerance, gamma } from './numerics.ts';
+import { gamma } from '../core/numerics.ts';
+import { centralDifference, centralDifferenceTolerance } from './numerics.ts';
 
 describe('separable-quadratic', () => {
   it('f and grad at a hand-computed point', () => {

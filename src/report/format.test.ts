@@ -11,6 +11,12 @@ describe('format', () => {
     expect(escapeMdCell('a | b\nc')).toBe('a \\| b c');
     expect(escapeTex('50% of $x_1$ & {y}^2 \\ ~')).toBe('50\\% of \\$x\\_1\\$ \\& \\{y\\}\\textasciicircum{}2 \\textbackslash{} \\textasciitilde{}');
   });
+  it('escapeTex: every special once (the braces it writes are not escaped again), | literal or \\textbar{}', () => {
+    expect(escapeTex('#<a>\\b')).toBe('\\#\\textless{}a\\textgreater{}\\textbackslash{}b');
+    expect(escapeTex('||g||_1')).toBe('||g||\\_1');
+    expect(escapeTex('||g||_1', 'textbar')).toBe('\\textbar{}\\textbar{}g\\textbar{}\\textbar{}\\_1');
+    expect(escapeTex('signum-separable')).toBe('signum-separable');
+  });
   it('inline markup renders `code` and **bold** only, and never passes raw HTML', () => {
     expect(inlineHtml('run `signcheck <x>` **now**')).toBe('run <code>signcheck &lt;x&gt;</code> <strong>now</strong>');
     expect(inlineHtml('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -26,16 +26,26 @@ export function escapeMdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** Escapes text for LaTeX (text mode). */
-export function escapeTex(s: string): string {
-  return s
-    .replace(/\\/g, '\u0000')
-    .replace(/([&%$#_{}])/g, '\\$1')
-    .replace(/~/g, '\\textasciitilde{}')
-    .replace(/\^/g, '\\textasciicircum{}')
-    .replace(/</g, '\\textless{}')
-    .replace(/>/g, '\\textgreater{}')
-    .replace(/\u0000/g, '\\textbackslash{}');
+/** LaTeX text-mode spellings of the characters {@link escapeTex} replaces by a command. */
+const TEX_COMMANDS: Readonly<Record<string, string>> = {
+  '\\': '\\textbackslash{}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '|': '\\textbar{}',
+};
+
+/**
+ * Escapes text for LaTeX text mode, in one pass: `& % $ # _ { }` get a backslash; `\ ~ ^ < >`
+ * become `\textbackslash{}`, `\textasciitilde{}`, `\textasciicircum{}`, `\textless{}`,
+ * `\textgreater{}` (in the default OT1 font encoding the plain characters print as other glyphs
+ * or accents). A vertical bar becomes `\textbar{}` when `bar` is `'textbar'` (the lemma report)
+ * and stays `|` when it is `'literal'` (the default: the tables and figures of reports/tex).
+ */
+export function escapeTex(s: string, bar: 'literal' | 'textbar' = 'literal'): string {
+  const specials = bar === 'textbar' ? /[\\{}$&#%_^~<>|]/g : /[\\{}$&#%_^~<>]/g;
+  return s.replace(specials, (c) => TEX_COMMANDS[c] ?? `\\${c}`);
 }
 
 /**

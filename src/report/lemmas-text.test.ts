@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactLemma, variantOf } from '../lemmas/declare.ts';
-import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texEscape, texMixed, writeLemmaReports } from './lemmas-text.ts';
+import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texMixed, writeLemmaReports } from './lemmas-text.ts';
+import { escapeTex } from './format.ts';
 import { checkLemma } from '../lemmas/runner.ts';
 
 const lemma = exactLemma<number>({
@@ -56,7 +57,7 @@ describe('lemma reports', () => {
   });
 
   it('escaping and number formatting', () => {
-    expect(texEscape('a_b^c~d\\e{f}|<>')).toBe('a\\_b\\textasciicircum{}c\\textasciitilde{}d\\textbackslash{}e\\{f\\}\\textbar{}\\textless{}\\textgreater{}');
+    expect(escapeTex('a_b^c~d\\e{f}|<>', 'textbar')).toBe('a\\_b\\textasciicircum{}c\\textasciitilde{}d\\textbackslash{}e\\{f\\}\\textbar{}\\textless{}\\textgreater{}');
     expect(texMixed('cost $O(d^2)$ & more_x')).toBe('cost $O(d^2)$ \\& more\\_x');
     expect(texMixed('unbalanced $x')).toBe('unbalanced \\$x');
     expect(formatNumber(-4.1878e-11)).toBe('-4.19e-11');

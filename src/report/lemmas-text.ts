@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
 import { RESOLUTION, verdictAsExpected } from '../lemmas/runner.ts';
+import { escapeTex } from './format.ts';
 import type { LemmaResult, Verdict } from '../lemmas/types.ts';
 
 /**
@@ -189,33 +190,11 @@ export function renderLemmasMarkdown(results: readonly LemmaResult[], meta?: Rep
   return out.join('\n');
 }
 
-/** Escapes LaTeX specials in plain text. */
-export function texEscape(text: string): string {
-  return text.replace(/[\\{}$&#%_^~<>|]/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\textbackslash{}';
-      case '~':
-        return '\\textasciitilde{}';
-      case '^':
-        return '\\textasciicircum{}';
-      case '<':
-        return '\\textless{}';
-      case '>':
-        return '\\textgreater{}';
-      case '|':
-        return '\\textbar{}';
-      default:
-        return `\\${c}`;
-    }
-  });
-}
-
 /** Text with inline math between $...$: the text is escaped, the math kept. */
 export function texMixed(text: string): string {
   const parts = text.split('$');
-  if (parts.length % 2 === 0) return texEscape(text); // unbalanced: treat all as text
-  return parts.map((p, i) => (i % 2 === 1 ? `$${p}$` : texEscape(p))).join('');
+  if (parts.length % 2 === 0) return escapeTex(text, 'textbar'); // unbalanced: treat all as text
+  return parts.map((p, i) => (i % 2 === 1 ? `$${p}$` : escapeTex(p, 'textbar'))).join('');
 }
 
 function texNumber(x: number | undefined): string {
@@ -226,7 +205,7 @@ function texNumber(x: number | undefined): string {
 
 /** Breakable monospace text for long tokens (JSON, commands). */
 function texTT(text: string): string {
-  return `\\texttt{${texEscape(text).replace(/([,:])/g, '$1\\allowbreak{}')}}`;
+  return `\\texttt{${escapeTex(text, 'textbar').replace(/([,:])/g, '$1\\allowbreak{}')}}`;
 }
 
 /**
@@ -245,13 +224,13 @@ export function renderLemmasTex(results: readonly LemmaResult[], meta?: ReportMe
   const head = 'Id & Statement & Source & Assumptions & Runs & Seed & Smallest margin & Verdict \\\\';
   out.push(head, '\\midrule', '\\endfirsthead', '\\toprule', head, '\\midrule', '\\endhead', '\\bottomrule', '\\endlastfoot');
   for (const r of rows) {
-    const id = texEscape(r.id) + (r.variantOf ? ` \\newline {\\footnotesize (variant of ${texEscape(r.variantOf)})}` : '');
+    const id = escapeTex(r.id, 'textbar') + (r.variantOf ? ` \\newline {\\footnotesize (variant of ${escapeTex(r.variantOf, 'textbar')})}` : '');
     const stmt = `$${r.statement}$`;
     const assumptions = r.assumptions.map(texMixed).join('; ');
     out.push(
-      `${id} & {\\footnotesize ${stmt}} & {\\footnotesize ${texEscape(r.source)}} & {\\footnotesize ${assumptions}} & ${r.runs} & ${r.seed} & ${texNumber(
+      `${id} & {\\footnotesize ${stmt}} & {\\footnotesize ${escapeTex(r.source, 'textbar')}} & {\\footnotesize ${assumptions}} & ${r.runs} & ${r.seed} & ${texNumber(
         r.smallestRelativeMargin,
-      )} & ${texEscape(r.verdict)} \\\\`,
+      )} & ${escapeTex(r.verdict, 'textbar')} \\\\`,
     );
   }
   out.push('\\end{longtable}');
@@ -260,7 +239,7 @@ export function renderLemmasTex(results: readonly LemmaResult[], meta?: ReportMe
     out.push('', '\\paragraph{Counterexamples (shrunk) and replay commands.}', '\\begin{description}');
     for (const r of refuted) {
       out.push(
-        `\\item[${texEscape(r.id)}] ${r.error ? `error: ${texEscape(r.error)}; instance ` : `lhs ${texNumber(r.lhs)}, rhs ${texNumber(r.rhs)}, tolerance ${texNumber(r.tolerance)}; instance `}${texTT(
+        `\\item[${escapeTex(r.id, 'textbar')}] ${r.error ? `error: ${escapeTex(r.error, 'textbar')}; instance ` : `lhs ${texNumber(r.lhs)}, rhs ${texNumber(r.rhs)}, tolerance ${texNumber(r.tolerance)}; instance `}${texTT(
           r.counterexample!,
         )}${r.replayCommand ? `\\\\ replay: ${texTT(r.replayCommand)}` : ''}`,
       );

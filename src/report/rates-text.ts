@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../core/files.ts';
 import type { RateSummary, SeriesSummary } from '../theorems/analysis.ts';
 import { isContrast, theoremOutcome } from '../theorems/outcome.ts';
 import type { RateTheorem } from '../theorems/types.ts';
-import { seriesLabel as formatSeriesLabel } from './format.ts';
+import { escapeTex, seriesLabel as formatSeriesLabel } from './format.ts';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 const ci = (c: readonly [number, number] | null) => (c ? `[${f3(c[0])}, ${f3(c[1])}]` : '-');
@@ -61,8 +61,6 @@ export function ratesReport(items: readonly RateItem[]): string {
   return parts.join('\n');
 }
 
-const tex = (s: string) => s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}');
-
 /** A booktabs table of the rate fits, for `\input` in a paper. */
 export function ratesLatex(items: readonly { th: RateTheorem; summary: RateSummary }[]): string {
   const lines = [
@@ -75,9 +73,9 @@ export function ratesLatex(items: readonly { th: RateTheorem; summary: RateSumma
   for (const { th, summary } of items) {
     for (const s of summary.series) {
       for (const v of s.fit?.variables ?? []) {
-        lines.push(`${tex(th.id)} & $${v.variable}$ & ${f3(v.slope)} & [${f3(v.ci[0])}, ${f3(v.ci[1])}] & ${f3(v.boundSlope)} & ${f3(v.ciWidth)} & ${v.verdict} & ${s.replicas} \\\\`);
+        lines.push(`${escapeTex(th.id)} & $${v.variable}$ & ${f3(v.slope)} & [${f3(v.ci[0])}, ${f3(v.ci[1])}] & ${f3(v.boundSlope)} & ${f3(v.ciWidth)} & ${v.verdict} & ${s.replicas} \\\\`);
       }
-      if (s.stall) lines.push(`${tex(th.id)} & stall (${s.stall.variable}) & & & & & ${s.stall.status} & ${s.replicas} \\\\`);
+      if (s.stall) lines.push(`${escapeTex(th.id)} & stall (${s.stall.variable}) & & & & & ${s.stall.status} & ${s.replicas} \\\\`);
     }
   }
   lines.push('\\bottomrule', '\\end{tabular}', '');

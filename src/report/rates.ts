@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LEVEL } from '../experiments/compare.ts';
-import { meanCi, medianCi } from '../experiments/stats.ts';
+import { meanCi, medianCi } from '../stats/index.ts';
 import type { Registry } from '../core/registry.ts';
 import { seriesKeyOfRow, type RateSummary, type SeriesSummary, type VariableFit } from '../theorems/analysis.ts';
 import { declarationOf, theoremOutcome } from '../theorems/outcome.ts';

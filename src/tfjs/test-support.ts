@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Expr } from '../algorithms/expr.ts';
+import { gamma } from '../core/numerics.ts';
 import { allHypers, checkProgram, type AlgorithmDef, type HyperRule, type Scope } from '../algorithms/program.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
@@ -218,7 +219,7 @@ function sumTracked(terms: readonly Tracked[]): Tracked {
   // exact integers whose magnitudes sum to at most 2^24: every partial sum is a float32 integer (exact)
   if (e === 0 && mag <= 2 ** 24 && terms.every((q) => Number.isInteger(q.v))) return { v, e: 0, uncertain };
   const m = terms.length - 1;
-  return { v, e: e + ((m * U) / (1 - m * U)) * mag, uncertain };
+  return { v, e: e + gamma(m, U) * mag, uncertain };
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   percentileInterval,
   theilSenPartial,
   type Aggregation,
-} from './fit.ts';
+} from '../stats/index.ts';
 import type { ParamValue, ResultRow } from './results/index.ts';
 import type { RateTheorem } from './types.ts';
 import {

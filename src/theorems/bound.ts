@@ -35,7 +35,7 @@ import {
   type MathNode,
 } from 'mathjs';
 import { UserInputError, shown } from '../core/errors.ts';
-import { olsFit } from './fit.ts';
+import { olsFit } from '../stats/index.ts';
 
 /** Functions a bound may call, with the argument counts allowed. */
 const FUNCTIONS: Readonly<Record<string, readonly number[]>> = {

@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { wgslFloat } from '../../algorithms/expr.ts';
+import { gamma } from '../../core/numerics.ts';
 import { BufferUsage, type GpuContext } from '../device.ts';
 import { computePipeline, readBuffer, storageBuffer, withErrorScopes, writeBuffer, type BindingKind } from '../compute.ts';
 import { F32_U } from '../noise.wgsl.ts';
@@ -82,10 +83,6 @@ export interface GradientKernel {
 export const U32 = F32_U * (1 + 2 ** -10);
 /** Unit roundoff of float64 (the CPU problems), widened the same way. */
 export const U64 = 2 ** -53 * (1 + 2 ** -10);
-/** gamma_n = n u / (1 - n u): a chain of n roundings (Higham, Accuracy and Stability, Lemma 3.1). */
-export function gamma(n: number, u: number): number {
-  return (n * u) / (1 - n * u);
-}
 /** Smallest positive normal float32: WGSL may flush subnormal results to 0 (absolute error below it). */
 export const F32_TINY = 2 ** -126;
 

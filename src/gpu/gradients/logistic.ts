@@ -1,6 +1,7 @@
+import { gamma } from '../../core/numerics.ts';
 import type { LogisticSplit } from '../../problems/logistic-core.ts';
 import { LOG1P_ATANH_WGSL } from '../wgsl-math.ts';
-import { checkShape, defaultShape, f32Lit, FIXED_BINDINGS, fTree, gamma, moduleHeader, gridEntry, U32, U64, F32_TINY, type GradientKernel } from './common.ts';
+import { checkShape, defaultShape, f32Lit, FIXED_BINDINGS, fTree, moduleHeader, gridEntry, U32, U64, F32_TINY, type GradientKernel } from './common.ts';
 
 /** What the pass needs from a logistic-regression problem (a LogisticProblem has both fields). */
 export interface LogisticData {

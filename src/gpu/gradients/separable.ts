@@ -1,4 +1,5 @@
-import { checkShape, defaultShape, FIXED_BINDINGS, fTree, gamma, gridEntry, moduleHeader, packQuads, U32, U64, type GradientKernel } from './common.ts';
+import { gamma } from '../../core/numerics.ts';
+import { checkShape, defaultShape, FIXED_BINDINGS, fTree, gridEntry, moduleHeader, packQuads, U32, U64, type GradientKernel } from './common.ts';
 
 /**
  * Builder shared by the coordinate-wise (separable, non-quadratic) families: sum-cosh, exp-sum,

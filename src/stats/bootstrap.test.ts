@@ -1,143 +1,30 @@
-import { inv, multiply, transpose } from 'mathjs';
-import { gammaln, linearRegression, probit } from 'simple-statistics';
+import { gammaln, probit } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
+import { philox4x32 } from '../rng/philox.ts';
 import { Purpose, fillNormals } from '../rng/streams.ts';
-import {
-  aggregate,
-  bootstrapReplicas,
-  olsFit,
-  olsLine,
-  olsProjector,
-  percentileInterval,
-  resampleReplicas,
-  theilSen,
-  theilSenPartial,
-  uniformIntegers,
-} from './fit.ts';
-
-describe('OLS', () => {
-  it('known textbook values: slope, intercept, standard errors, R^2', () => {
-    // x = 1..5, y = (2,4,5,4,5): b = 0.6, a = 2.2, RSS = 2.4, s^2 = 0.8, Sxx = 10, TSS = 6.
-    const x = [1, 2, 3, 4, 5];
-    const y = [2, 4, 5, 4, 5];
-    const line = olsLine(x, y);
-    expect(line.slope).toBeCloseTo(0.6, 14);
-    expect(line.intercept).toBeCloseTo(2.2, 14);
-    expect(line.slopeSE).toBeCloseTo(Math.sqrt(0.08), 14);
-    expect(line.interceptSE).toBeCloseTo(Math.sqrt(0.8 * (1 / 5 + 9 / 10)), 14);
-    expect(line.r2).toBeCloseTo(0.6, 14);
-    const multi = olsFit(x.map((v) => [v]), y, ['x']);
-    expect(multi.names).toEqual(['intercept', 'x']);
-    expect(multi.coefficients[1]).toBeCloseTo(0.6, 13);
-    expect(multi.coefficients[0]).toBeCloseTo(2.2, 13);
-    expect(multi.standardErrors[1]).toBeCloseTo(Math.sqrt(0.08), 13);
-    expect(multi.standardErrors[0]).toBeCloseTo(Math.sqrt(0.88), 13);
-    expect(multi.dof).toBe(3);
-    expect(multi.r2).toBeCloseTo(0.6, 13);
-  });
-
-  it('multi-regressor fit agrees with the normal equations (mathjs inverse) and recovers exact planes', () => {
-    const X: number[][] = [];
-    const y: number[] = [];
-    let k = 0;
-    for (const a of [0, 1, 2, 3]) {
-      for (const b of [0, 0.5, 2]) {
-        X.push([a, b]);
-        // deterministic "noise" so that the standard errors are non-trivial
-        y.push(1 + 2 * a - 3 * b + 0.1 * Math.sin(7 * k++));
-      }
-    }
-    const fit = olsFit(X, y, ['a', 'b']);
-    const A = X.map((r) => [1, ...r]);
-    const At = transpose(A);
-    const XtXinv = inv(multiply(At, A)) as number[][];
-    const beta = multiply(XtXinv, multiply(At, y)) as number[];
-    const resid = y.map((v, i) => v - (beta[0] + beta[1] * X[i][0] + beta[2] * X[i][1]));
-    const s2 = resid.reduce((s, r) => s + r * r, 0) / (y.length - 3);
-    for (let j = 0; j < 3; j++) {
-      expect(fit.coefficients[j]).toBeCloseTo(beta[j], 11);
-      expect(fit.standardErrors[j]).toBeCloseTo(Math.sqrt(s2 * XtXinv[j][j]), 11);
-    }
-    const exact = olsFit(X, X.map(([a, b]) => 1 + 2 * a - 3 * b));
-    expect(exact.coefficients[0]).toBeCloseTo(1, 12);
-    expect(exact.coefficients[1]).toBeCloseTo(2, 12);
-    expect(exact.coefficients[2]).toBeCloseTo(-3, 12);
-  });
-
-  it('one regressor: QR agrees with simple-statistics linearRegression', () => {
-    const x = [0.3, 1.1, 2.9, 3.3, 4.8, 7.0];
-    const y = [1.0, 0.2, -1.5, -2.2, -3.0, -5.1];
-    const { m, b } = linearRegression(x.map((v, i) => [v, y[i]]));
-    const fit = olsFit(x.map((v) => [v]), y);
-    expect(fit.coefficients[1]).toBeCloseTo(m, 12);
-    expect(fit.coefficients[0]).toBeCloseTo(b, 12);
-  });
-
-  it('the projector reproduces the fit for any y', () => {
-    const X = [[0], [1], [2], [3], [5]].map((r) => [Math.log(2 + r[0]), r[0] % 2]);
-    const P = olsProjector(X);
-    const y = [0.5, -1, 2, 0.25, 3];
-    const fit = olsFit(X, y);
-    for (let i = 0; i < P.p; i++) {
-      let s = 0;
-      for (let c = 0; c < P.n; c++) s += P.matrix[i * P.n + c] * y[c];
-      expect(s).toBeCloseTo(fit.coefficients[i], 12);
-    }
-  });
-
-  it('rejects singular and malformed designs with the rule', () => {
-    expect(() => olsFit([[1], [1], [1]], [1, 2, 3])).toThrow(/linearly independent/);
-    expect(() => olsFit([[1, 2], [2, 4], [3, 6], [4, 8]], [1, 2, 3, 4], ['a', 'b'])).toThrow(/"b" is constant or a combination of intercept, a/);
-    expect(() => olsFit([[1], [2]], [1])).toThrow(/one value per row/);
-    expect(() => olsFit([[1]], [1])).toThrow(/at least 2 rows/);
-    expect(() => olsFit([[1], [Number.NaN]], [1, 2])).toThrow(UserInputError);
-    expect(() => olsLine([1, 1, 1], [1, 2, 3])).toThrow(UserInputError);
-    // n = p: no residual degrees of freedom, so no standard errors.
-    expect(olsFit([[1], [2]], [3, 5]).standardErrors).toEqual([null, null]);
-  });
-});
-
-describe('Theil-Sen', () => {
-  it('median of pairwise slopes, by hand', () => {
-    // pairs: (0,1): 1, (0,2): 2, (1,2): 3 -> median 2; intercept median(y - 2x) = median(0, -1, 0) = 0.
-    const t = theilSen([0, 1, 2], [0, 1, 4]);
-    expect(t.slope).toBe(2);
-    expect(t.intercept).toBe(0);
-  });
-
-  it('is exactly unaffected by one outlier among 9 noiseless points, where OLS is not', () => {
-    // 36 pairs; 28 do not involve the outlier and all equal the true slope, so they fill a
-    // contiguous run of 28 >= 20 positions of the sorted 36 that must cover positions 18 and 19:
-    // the median is the true slope exactly.
-    const x = Array.from({ length: 9 }, (_, i) => Math.log(16 * 2 ** i));
-    const y = x.map((v) => 0.7 - 0.25 * v);
-    y[6] += 5;
-    expect(theilSen(x, y).slope).toBeCloseTo(-0.25, 14);
-    expect(Math.abs(olsLine(x, y).slope + 0.25)).toBeGreaterThan(0.1);
-  });
-
-  it('partial Theil-Sen: within slices of a grid, and equal to Theil-Sen for one variable', () => {
-    const X: number[][] = [];
-    const y: number[] = [];
-    for (const a of [1, 2, 3, 4]) {
-      for (const b of [0, 1, 2]) {
-        X.push([a, b]);
-        y.push(-0.5 * a + 0.3 * b);
-      }
-    }
-    y[5] += 100; // one outlier cell
-    expect(theilSenPartial(X, y, 0)).toBeCloseTo(-0.5, 14);
-    expect(theilSenPartial(X, y, 1)).toBeCloseTo(0.3, 14);
-    const x1 = [0, 1, 3, 4, 9];
-    const y1 = [2, 0, 5, 1, 7];
-    expect(theilSenPartial(x1.map((v) => [v]), y1, 0)).toBe(theilSen(x1, y1).slope);
-    // variables that never vary alone: no pairs.
-    expect(theilSenPartial([[1, 1], [2, 2], [3, 3]], [1, 2, 3], 0)).toBeNull();
-  });
-});
+import { BOOTSTRAP_PURPOSE, bootstrapReplicas, paperRange, resampleReplicas, seedBootstrap, uniformIntegers } from './bootstrap.ts';
+import { olsLine, olsProjector } from './regression.ts';
 
 describe('replica resampling (Philox, exact uniform integers)', () => {
+  it('known values from the definition: the Philox words of (seed, BOOTSTRAP_PURPOSE), rejection above the limit', () => {
+    // range = 2^32 accepts every word, so the draws are the words of counters (0, stream, 0, 0),
+    // (1, stream, 0, 0), ... in order.
+    const words = new Uint32Array(8);
+    philox4x32(0, 5, 0, 0, 42, BOOTSTRAP_PURPOSE, words, 0);
+    philox4x32(1, 5, 0, 0, 42, BOOTSTRAP_PURPOSE, words, 4);
+    expect(Array.from(uniformIntegers(42, 5, 8, 2 ** 32))).toEqual(Array.from(words));
+    // range = 3 * 2^30: limit = 2^32 - (2^32 mod range) = 3 * 2^30; a word w is kept as w mod range
+    // when w < limit and skipped otherwise.
+    const range = 3 * 2 ** 30;
+    const expected = Array.from(words)
+      .filter((w) => w < range)
+      .map((w) => w % range);
+    expect(Array.from(uniformIntegers(42, 5, expected.length, range))).toEqual(expected);
+    // range = 1: every draw is 0.
+    expect(Array.from(uniformIntegers(7, 0, 5, 1))).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('is deterministic, in range, and differs across seeds and resamples', () => {
     const a = resampleReplicas(7, 3, 25);
     expect(Array.from(resampleReplicas(7, 3, 25))).toEqual(Array.from(a));
@@ -169,25 +56,6 @@ describe('replica resampling (Philox, exact uniform integers)', () => {
     }
     const chi2 = counts.reduce((s, c) => s + (c - 2000) ** 2 / 2000, 0);
     expect(chi2).toBeLessThan(13.82);
-  });
-});
-
-describe('aggregation and percentile intervals', () => {
-  it('mean and median', () => {
-    expect(aggregate([1, 2, 10], 'mean')).toBeCloseTo(13 / 3, 14);
-    expect(aggregate([1, 2, 10], 'median')).toBe(2);
-    expect(aggregate([1, 2, 10, 4], 'median')).toBe(3);
-    expect(() => aggregate([], 'mean')).toThrow(UserInputError);
-    expect(() => aggregate([1], 'mode' as never)).toThrow(/mean" or "median/);
-  });
-
-  it('type-7 percentiles', () => {
-    // 0..100: the 2.5% and 97.5% quantiles are 2.5 and 97.5.
-    const sorted = Float64Array.from({ length: 101 }, (_, i) => i);
-    const [lo, hi] = percentileInterval(sorted, 0.95);
-    expect(lo).toBeCloseTo(2.5, 12);
-    expect(hi).toBeCloseTo(97.5, 12);
-    expect(() => percentileInterval(sorted, 1)).toThrow(UserInputError);
   });
 });
 
@@ -230,6 +98,25 @@ describe('bootstrap over replicas', () => {
     }
     return rows;
   }
+
+  it('known values: one replica gives a degenerate interval; two replicas give the sample range', () => {
+    // R = 1: every resample is replica 0, so every replicate equals the estimate.
+    const one = bootstrapReplicas([[2], [8]], (agg) => agg, { resamples: 1000 });
+    expect(one.estimate).toEqual([2, 8]);
+    expect(one.lo).toEqual([2, 8]);
+    expect(one.hi).toEqual([2, 8]);
+    // R = 2, replicas (1, 3): a resample mean is 1, 2 or 3 with probabilities 1/4, 1/2, 1/4, so in
+    // 4000 resamples each extreme holds far more than the 2.5% of the sorted replicates that the
+    // type-7 2.5% and 97.5% quantiles look at (fewer than 101 extremes among 4000 has probability
+    // below 1e-200): the 95% interval is exactly [1, 3]. The median of two values is their mean.
+    for (const aggregation of ['mean', 'median'] as const) {
+      const two = bootstrapReplicas([[1, 3]], (agg) => agg, { resamples: 4000, seed: 2, aggregation });
+      expect(two.estimate).toEqual([2]);
+      expect(two.lo).toEqual([1]);
+      expect(two.hi).toEqual([3]);
+      expect(new Set(two.replicates[0])).toEqual(new Set([1, 2, 3]));
+    }
+  });
 
   it('the estimate is the statistic on all replicas; results are deterministic in the seed', () => {
     const data = synthetic(0, 20, -0.25, 0.2, 0);
@@ -292,5 +179,55 @@ describe('bootstrap over replicas', () => {
     expect(() => bootstrapReplicas([[1, 2]], f, { resamples: 999 })).toThrow(/resamples/);
     expect(() => bootstrapReplicas([[1, 2]], f, { resamples: 1000, level: 1.2 })).toThrow(/level/);
     expect(() => bootstrapReplicas([], f)).toThrow(UserInputError);
+  });
+});
+
+describe('bootstrap over seeds', () => {
+  it('known values: one seed or a constant statistic gives a degenerate interval', () => {
+    // seeds = 1: every resample is seed 0, so the statistic, and both limits, are its value there.
+    const xs = [5];
+    const first = (idx: ArrayLike<number>) => xs[idx[0]];
+    expect(seedBootstrap(1, first)).toEqual({ lo: 5, hi: 5, resamples: 2000, size: 1 });
+    expect(paperRange(1, first, 3)).toEqual({ lo: 5, hi: 5, resamples: 2000 });
+  });
+
+  it('is deterministic and collapses for a constant statistic', () => {
+    const xs = [3, 1, 4, 1, 5, 9, 2, 6];
+    const stat = (idx: ArrayLike<number>) => {
+      let s = 0;
+      for (let k = 0; k < idx.length; k++) s += xs[idx[k]];
+      return s / idx.length;
+    };
+    expect(seedBootstrap(xs.length, stat, { seed: 3 })).toEqual(seedBootstrap(xs.length, stat, { seed: 3 }));
+    expect(seedBootstrap(xs.length, () => 2)).toMatchObject({ lo: 2, hi: 2 });
+    expect(paperRange(xs.length, () => 2, 5)).toMatchObject({ lo: 2, hi: 2 });
+  });
+
+  it('paperRange covers a paper-sized mean from the same distribution about 95% of the time', () => {
+    // 300 trials: ours = 40 N(0,1) draws, paper = mean of 5 fresh draws (deterministic LCG + Box-Muller).
+    // The bootstrap range approximates the law of (paper - ours) ~ N(0, 1/5 + 1/40); its coverage is
+    // near 0.95. With 300 trials the binomial sd of the observed rate is sqrt(.95 .05 / 300) = 0.0126;
+    // we accept [0.88, 0.99], i.e. > 5 sd below and > 3 sd above 0.95 (false alarm < 1e-3 even if the
+    // true coverage were 0.93 or 0.96, the bootstrap's plausible range here).
+    let state = 12345;
+    const unif = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state + 0.5) / 4294967296;
+    };
+    const normal = () => Math.sqrt(-2 * Math.log(unif())) * Math.cos(2 * Math.PI * unif());
+    let hits = 0;
+    const trials = 300;
+    for (let k = 0; k < trials; k++) {
+      const ours = Array.from({ length: 40 }, normal);
+      const paper = (normal() + normal() + normal() + normal() + normal()) / 5;
+      const r = paperRange(ours.length, (idx) => {
+        let s = 0;
+        for (let i = 0; i < idx.length; i++) s += ours[idx[i]];
+        return s / idx.length;
+      }, 5, { resamples: 600, seed: k + 1 });
+      if (paper >= r.lo && paper <= r.hi) hits++;
+    }
+    expect(hits / trials).toBeGreaterThan(0.88);
+    expect(hits / trials).toBeLessThan(0.99);
   });
 });

@@ -1,20 +1,22 @@
 /**
- * Small float64 helpers for lemma checks: norms, sign with sign(0) = 0, and the standard rounding
- * constants of floating-point error analysis (Higham, Accuracy and Stability of Numerical
- * Algorithms, ch. 3).
+ * Float64 helpers shared by every layer: the rounding constants of floating-point error analysis
+ * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., ch. 2-3), sign with
+ * sign(0) = 0, norms, inner products and distances. Nothing here imports another module, so any
+ * layer (problems, engines, GPU bounds, lemmas, theorems) may use it.
  */
 
-/** Unit roundoff of float64 with rounding to nearest: u = 2^-53. */
-export const U = 2 ** -53;
+/** Unit roundoff of float64 with rounding to nearest: u = 2^-53 (Higham, Thm 2.2). */
+export const UNIT_ROUNDOFF = 2 ** -53;
 
 /**
- * gamma_n = n u / (1 - n u): a quantity computed with n roundings, each with relative error <= u,
- * has relative error <= gamma_n; a recursive sum of n terms a_i has absolute error
- * <= gamma_{n-1} sum_i |a_i|.
+ * gamma_n = n u / (1 - n u) (Higham, Lemma 3.1): a quantity computed with n roundings, each with
+ * relative error <= u, has relative error <= gamma_n; a recursive sum of n terms a_i has absolute
+ * error <= gamma_{n-1} sum_i |a_i| (Higham, eq. (4.4)). `u` defaults to the float64 unit roundoff;
+ * the float32 bounds pass their own. Defined for n u < 1 only: throws otherwise.
  */
-export function gamma(n: number): number {
-  const nu = n * U;
-  if (nu >= 0.5) throw new Error(`gamma(${n}): n u >= 1/2, the bound is void`);
+export function gamma(n: number, u: number = UNIT_ROUNDOFF): number {
+  const nu = n * u;
+  if (nu >= 1) throw new Error(`gamma(${n}) with u = ${u}: n u >= 1, gamma_n is undefined`);
   return nu / (1 - nu);
 }
 
@@ -30,6 +32,7 @@ export function sgn(t: number): number {
   return t > 0 ? 1 : t < 0 ? -1 : 0;
 }
 
+/** ||a||_1 = sum_i |a_i|, summed in index order. */
 export function norm1(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
@@ -37,8 +40,9 @@ export function norm1(a: ArrayLike<number>): number {
 }
 
 /**
- * ||a||_2, rescaled by max |a_i| when the plain sum of squares would underflow into the subnormal
- * range or overflow (then sqrt(sum a_i^2) would lose its relative accuracy).
+ * ||a||_2 = sqrt(sum_i a_i^2), summed in index order; rescaled by max |a_i| when the plain sum of
+ * squares would underflow into the subnormal range or overflow (then sqrt(sum a_i^2) would lose
+ * its relative accuracy).
  */
 export function norm2(a: ArrayLike<number>): number {
   let s = 0;
@@ -54,12 +58,14 @@ export function norm2(a: ArrayLike<number>): number {
   return m * Math.sqrt(t);
 }
 
+/** ||a||_inf = max_i |a_i| (0 for an empty vector). */
 export function normInf(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]));
   return s;
 }
 
+/** <a, b> = sum_i a_i b_i, summed in index order. */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -73,7 +79,7 @@ export function dist1(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-/** ||a - b||_2. */
+/** ||a - b||_2 (plain sum of squares, no rescaling). */
 export function dist2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
