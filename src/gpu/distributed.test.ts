@@ -149,6 +149,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     source: '',
     distributed: true,
     hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+    example: { lr: 0.05 },
     program: {
       vectors: [
         { name: 'u', scope: 'worker' },

@@ -78,6 +78,7 @@ const polyakRand: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [],
     scalars: [
@@ -101,6 +102,7 @@ const oracleOutput: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'xp', scope: 'server' },
@@ -336,6 +338,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
       source: '',
       distributed: true,
       hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+      example: { lr: 0.1 },
       program: {
         vectors: [{ name: 's', scope: 'worker' }, { name: 'v', scope: 'server' }, { name: 'h', scope: 'worker' }],
         scalars: [],

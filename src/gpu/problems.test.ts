@@ -33,6 +33,7 @@ const oracleFx: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [{ name: 'xp', scope: 'server' }, { name: 'q', scope: 'server' }],
     scalars: [{ name: 'dg', scope: 'server', init: 0 }, { name: 'step', scope: 'server', init: 0 }],

@@ -112,6 +112,7 @@ describe('oracle ops (minimize only)', () => {
     source: 'test',
     distributed: false,
     hyper: [{ name: 'lr', rule: 'positive', doc: 'step' }],
+    example: { lr: 0.5 },
     program: {
       vectors: [
         { name: 'xp', scope: 'server' },
