@@ -22,7 +22,7 @@ import {
   readState,
   stepWith,
   TEST_HORIZON,
-  testHyper,
+  tfjsExample,
   trackedStep,
   useTfCpu,
   type Comparison,
@@ -73,7 +73,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     const sizes = [15, 7];
     const d = 22;
     const n = layoutOf(def).workerOps ? 2 : 1;
-    const hyper = testHyper(def);
+    const hyper = tfjsExample(def);
     const t = 2;
     const workerG = layoutOf(def).vecScope.get('g') === 'worker';
     const rows = workerG ? n : 1;
@@ -156,7 +156,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     const problem = n > 1 ? createProblem('heterogeneous-quadratic', { d: 9, workers: n, heterogeneity: 0.5, seed: 3 }) : createProblem('rotated-quadratic', { d: 9, seed: 3 });
     const d = problem.d;
     const x0 = Float64Array.from(problem.x0(), Math.fround);
-    const hyper = testHyper(def);
+    const hyper = tfjsExample(def);
     let after: EngineState | null = null;
     runCpu(
       { algorithm: def, hyper: { ...hyper, batch: 1 }, problem, noise: null, T: 1, workers: n, replicas: 1, seed: 9, x0 },

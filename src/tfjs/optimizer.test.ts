@@ -7,7 +7,7 @@ import { runCpu } from '../engine/cpu.ts';
 import { createProblem } from '../problems/index.ts';
 import { alias, efSignSgd, lion, mvsm, programOptimizer, signSgd, signum, CONVENIENCE_IDS, resolveAlgorithmId } from './index.ts';
 import { ProgramOptimizer } from './optimizer.ts';
-import { f32Random, layoutOf, randomVector, testHyper, useTfCpu } from './test-support.ts';
+import { f32Random, layoutOf, randomVector, tfjsExample, useTfCpu } from './test-support.ts';
 
 beforeAll(useTfCpu);
 
@@ -41,7 +41,7 @@ describe('no leaked tensors', () => {
   it.each(algorithms.all().map((def) => [def.id, def] as const))('%s: tf.memory().numTensors is flat across 20 steps', (_id, def: AlgorithmDef) => {
     const m = tinyModel(3);
     const n = layoutOf(def).workerOps ? 2 : 1;
-    const opt = new ProgramOptimizer(def, testHyper(def), { workers: n, horizon: 100 });
+    const opt = new ProgramOptimizer(def, tfjsExample(def), { workers: n, horizon: 100 });
     // the first step creates the optimizer state (one variable per declared vector and scalar)
     trainStep(opt, m)!.dispose();
     const after1 = tf.memory().numTensors;
@@ -216,7 +216,7 @@ describe('user errors name the parameter and the rule', () => {
     expect(id, 'some registered algorithm reads fx').toBeDefined();
     if (!id) return;
     const m = tinyModel(5);
-    const opt = new ProgramOptimizer(id, testHyper(id), { horizon: 10 });
+    const opt = new ProgramOptimizer(id, tfjsExample(id), { horizon: 10 });
     expect(() => opt.applyGradients({ [m.W.name]: tf.zerosLike(m.W) })).toThrow(/reads the loss value fx/);
     expect(() => opt.minimize(m.loss)).not.toThrow();
     m.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Expr } from '../algorithms/expr.ts';
-import { allHypers, checkProgram, type AlgorithmDef, type HyperRule, type Scope } from '../algorithms/program.ts';
+import { checkProgram, type AlgorithmDef, type Scope } from '../algorithms/program.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
@@ -346,36 +346,13 @@ function maxTracked(terms: readonly Tracked[]): Tracked {
 }
 
 /**
- * A valid value for a hyperparameter rule (used for required hyperparameters without default).
+ * The algorithm's example hyperparameters as a tfjs optimizer takes them: without `batch`, which
+ * ProgramOptimizer rejects (the minibatch is whatever the loss function uses; the engine side of a
+ * comparison runs with batch 1).
  */
-export function sampleHyper(rule: HyperRule): number {
-  switch (rule) {
-    case 'positive':
-    case 'nonnegative':
-      return 0.01;
-    case 'unit-open-closed':
-    case 'unit-closed-open':
-      return 0.3;
-    case 'integer>=1':
-      return 2;
-    case 'flag':
-      return 1;
-    case 'any':
-      return 0.5;
-  }
-}
-
-/** Hyperparameters for a test run: defaults, and sampleHyper for the required ones (batch left out). */
-export function testHyper(def: AlgorithmDef): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  const bounds = new Set((distributedPartOf(def)?.guards ?? []).map((g) => g.bound));
-  for (const h of allHypers(def)) {
-    if (h.name === 'batch') continue;
-    // S_R bounds: far above the test vectors' sup norms (entries of gradients and states are < 10)
-    if (bounds.has(h.name)) out[h.name] = 100;
-    else if (h.default === undefined) out[h.name] = sampleHyper(h.rule);
-  }
-  return out;
+export function tfjsExample(def: AlgorithmDef): Record<string, number | string> {
+  const { batch: _batch, ...rest } = def.example;
+  return rest;
 }
 
 /** A Float64Array of float32 numbers as a Float32Array (what tf.tensor takes). */
@@ -524,7 +501,7 @@ export async function readState(opt: ProgramOptimizer): Promise<Map<string, Floa
 export async function oneStepFromMidRun(def: AlgorithmDef, bounds: TrackOptions = {}, extra: ProgramOptimizerOptions = {}): Promise<{ comparison: Comparison; opt: ProgramOptimizer; engineMismatches: string[] }> {
   const d = 37;
   const n = layoutOf(def).workerOps ? 3 : 1;
-  const hyper = testHyper(def);
+  const hyper = tfjsExample(def);
   const t = 3;
   const s = midRunState(def, hyper, d, n, t, 11);
   const rng = f32Random(5);
