@@ -9,6 +9,7 @@ import {
   cloneState,
   compareTracked,
   exactTracked,
+  expectComparison,
   f32,
   f32Random,
   freshVariableName,
@@ -47,12 +48,6 @@ beforeAll(useTfCpu);
 
 const noOracle = (def: AlgorithmDef) => !def.program.ops.some((o) => o.op === 'oracle');
 
-function assertComparison(label: string, c: Comparison) {
-  expect(c.failures, `${label}: ${c.failures.slice(0, 5).join('; ')}`).toEqual([]);
-  expect(c.compared).toBeGreaterThan(0);
-  expect(c.uncertain / (c.compared + c.uncertain)).toBeLessThan(0.02);
-}
-
 const testable = algorithms.all().filter(noOracle);
 
 describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
@@ -63,7 +58,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
   it.each(testable.map((def) => [def.id, def] as const))('%s: from a mid-run state (single variable)', async (_id, def) => {
     const { comparison, opt, engineMismatches } = await oneStepFromMidRun(def);
     expect(engineMismatches, 'tracked float64 values = the engine step').toEqual([]);
-    assertComparison(def.id, comparison);
+    expectComparison(def.id, comparison);
     expect(opt.iterations).toBe(4);
     opt.dispose();
   });
@@ -119,7 +114,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
         off += sizes[k];
       }
       for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`signcheck:global/${sc.name}`)!, tr.S[sc.name], c);
-      assertComparison(`${def.id} global`, c);
+      expectComparison(`${def.id} global`, c);
       opt.dispose();
       tf.dispose(items.map((q) => q.v));
     }
@@ -145,7 +140,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
         for (const vec of def.program.vectors) compareTracked(`${v.name}/${vec.name}`, state.get(`${v.name}/${vec.name}`)!, tr.V[vec.name], c);
         for (const sc of def.program.scalars) compareTracked(`${v.name}/${sc.name}`, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
       }
-      assertComparison(`${def.id} per-variable`, c);
+      expectComparison(`${def.id} per-variable`, c);
       opt.dispose();
       tf.dispose(items.map((q) => q.v));
     }
@@ -192,7 +187,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
     // x moved: the comparison is not the trivial x_1 = x_0
     expect(Array.from(await v.data()).some((q, i) => q !== x0[i])).toBe(true);
-    assertComparison(def.id, c);
+    expectComparison(def.id, c);
     opt.dispose();
     v.dispose();
   });

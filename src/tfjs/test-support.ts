@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import type { Expr } from '../algorithms/expr.ts';
 import { checkProgram, type AlgorithmDef, type Scope } from '../algorithms/program.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
@@ -412,6 +413,17 @@ export function compareTracked(label: string, actual: ArrayLike<number>, tracked
     out.worst = Math.max(out.worst, ratio);
     if (!(diff <= q.e)) out.failures.push(`${label}[${i}]: tfjs ${a}, engine ${q.v}, bound ${q.e}`);
   }
+}
+
+/**
+ * The pass rule of a tracked comparison: no certain entry outside its bound, something compared,
+ * and entries whose sign decision lies within rounding of 0 (counted, not compared) under 2%, so
+ * that the comparison cannot pass vacuously.
+ */
+export function expectComparison(label: string, c: Comparison): void {
+  expect(c.failures, `${label}: ${c.failures.slice(0, 5).join('; ')}`).toEqual([]);
+  expect(c.compared).toBeGreaterThan(0);
+  expect(c.uncertain / (c.compared + c.uncertain)).toBeLessThan(0.02);
 }
 
 /** Horizon T of the equivalence tests. */
