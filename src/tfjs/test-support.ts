@@ -356,6 +356,25 @@ export function tfjsExample(def: AlgorithmDef): Record<string, number | string> 
   return rest;
 }
 
+/**
+ * What applyGradients throws for an optimizer of `def` (its example) given a gradient for one
+ * 3-vector variable, or null when it steps: how a test sees the optimizer refuse a program.
+ */
+export function applyGradientsError(def: AlgorithmDef, workers = 1): unknown {
+  const v = tf.variable(tf.zeros([3]), true, freshVariableName('refusal'));
+  const g = tf.ones([3]);
+  const opt = new ProgramOptimizer(def, tfjsExample(def), { workers, horizon: 10 });
+  let error: unknown = null;
+  try {
+    opt.applyGradients({ [v.name]: g });
+  } catch (e) {
+    error = e;
+  }
+  opt.dispose();
+  tf.dispose([v, g]);
+  return error;
+}
+
 /** A Float64Array of float32 numbers as a Float32Array (what tf.tensor takes). */
 export function f32(a: ArrayLike<number>): Float32Array {
   return Float32Array.from(a);
