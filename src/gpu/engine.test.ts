@@ -119,6 +119,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
   // Coordinates where a sign decision was within rounding of 0 may flip: they are counted, their
   // bound allows the flip (|sign difference| <= 2), and their share must stay below 1% so that the
   // comparison keeps its power.
+  // lr: the configuration's step size, in place of the example's where it sets one (0.001 for L0 = 1000)
   const configs: Array<{ name: string; problem: Problem; noise: RunSpec['noise']; R: number; workers?: number; lr: number }> = [
     { name: 'random quadratic d=1027 (+3), Gaussian sigma=0.5', problem: shifted(randomQuadratic(1027, 1), 3), noise: { model: fixtureGaussian, sigma: 0.5 }, R: 3, lr: 0.02 },
     {
