@@ -45,7 +45,12 @@ interface Config {
   kappas: number[];
 }
 
-const CONFIGS: Config[] = [
+/**
+ * Parameter points chosen across each family's range (heavy and light tails, both asymmetric
+ * bimodal shapes); each keeps the seed of its position here. A registered family with no point here
+ * is checked at its defaults (see {@link configurations}).
+ */
+const POINTS: Config[] = [
   { id: 'gaussian', params: {}, kappas: [1, 1.5] },
   { id: 'student-t', params: { nu: 3 }, kappas: [0.9] },
   { id: 'student-t', params: { nu: 5 }, kappas: [1.5] },
@@ -130,6 +135,27 @@ function fraction(x: Float64Array, pred: (v: number) => boolean): number {
   return c / x.length;
 }
 
+/**
+ * The moment order for a family checked at its defaults: kappa = min(1, momentLimit / 4), so that
+ * 3 kappa < momentLimit (the CLT and Berry-Esseen conditions of momentCheck) with room to spare.
+ */
+const defaultKappa = (model: NoiseModel) => Math.min(1, model.momentLimit / 4);
+
+/**
+ * One configuration per parameter point of {@link POINTS}, for every registered family, in registry
+ * order; a family without a point there is checked at its default parameters with
+ * {@link defaultKappa}. Seeds: SEED_BASE + the point's index in POINTS, or SEED_BASE + POINTS.length
+ * + the family's index in the registry (below the power checks' SEED_BASE + 100).
+ */
+function configurations(): Array<{ config: Config; seed: number }> {
+  return noiseModels.ids().flatMap((id, k) => {
+    const listed = POINTS.flatMap((config, index) => (config.id === id ? [{ config, seed: SEED_BASE + index }] : []));
+    if (listed.length) return listed;
+    return [{ config: { id, params: {}, kappas: [defaultKappa(createNoise(id))] }, seed: SEED_BASE + POINTS.length + k }];
+  });
+}
+const CONFIGS = configurations();
+
 const label = (c: Config) => `${c.id}(${Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
 
 describe('noise-moments: thresholds', () => {
@@ -137,14 +163,18 @@ describe('noise-moments: thresholds', () => {
     expect(Math.abs(2 * normalCdf(-Z) - FALSE_ALARM)).toBeLessThan(1e-12);
     expect(Math.abs(normalCdf(-Z1) - FALSE_ALARM)).toBeLessThan(1e-12);
     expect(EPS_DKW).toBeCloseTo(0.003808, 5);
-    for (const id of noiseModels.ids()) expect(CONFIGS.some((c) => c.id === id)).toBe(true);
+    for (const id of noiseModels.ids()) expect(CONFIGS.some(({ config }) => config.id === id), id).toBe(true);
+    // every listed point belongs to a registered family, and derived seeds stay clear of the power checks'
+    for (const c of POINTS) expect(noiseModels.has(c.id), c.id).toBe(true);
+    for (const { seed } of CONFIGS) expect(seed).toBeLessThan(SEED_BASE + 100);
+    // the order a family without a listed point would be checked at is valid at every family's defaults
+    for (const id of noiseModels.ids()) expect(3 * defaultKappa(createNoise(id)), id).toBeLessThan(createNoise(id).momentLimit);
   });
 });
 
-CONFIGS.forEach((config, index) => {
+CONFIGS.forEach(({ config, seed }) => {
   describe(`noise-moments: ${label(config)}`, () => {
     const model = createNoise(config.id, config.params);
-    const seed = SEED_BASE + index;
     let x: Float64Array;
     let sorted: Float64Array;
     beforeAll(() => {

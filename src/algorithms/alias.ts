@@ -173,7 +173,8 @@ const ETA_RULE = '\\eta^t = \\eta^{t-1} + \\frac{\\|g_t - g_{t-1}\\|_1}{\\|x^t -
 const D_RULE = '\\tilde d^t = \\sum_{i<t} \\gamma^i \\langle g_{i+1}, \\operatorname{sign} g_i\\rangle,\\; d^t = \\max(d^{t-1}, \\tilde d^t)';
 
 function def(id: string, name: string, summary: string, updateRule: string, hyper: HyperSpec[], v: AliasVariant, extraSource = ''): AlgorithmDef {
-  return { id, name, summary, updateRule, source: SOURCE + extraSource, distributed: false, hyper, program: aliasProgram(v) };
+  // parameter-free: the defaults are the example
+  return { id, name, summary, updateRule, source: SOURCE + extraSource, distributed: false, hyper, example: {}, program: aliasProgram(v) };
 }
 
 /** ALIAS, Option I (P4 Algorithm 1): gamma^t = sqrt(d^t / eta^t), d^t from the observed progress. */

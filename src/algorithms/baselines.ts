@@ -38,6 +38,7 @@ export const adamw: AlgorithmDef = {
     { name: 'eps', rule: 'positive', default: 1e-8, doc: 'denominator epsilon' },
     { name: 'wd', rule: 'nonnegative', default: 0.01, doc: 'decoupled weight decay lambda (PyTorch AdamW default 0.01)' },
   ],
+  example: {},
   program: {
     vectors: [
       { name: 'm', scope: 'server' },
@@ -83,6 +84,7 @@ export const lion: AlgorithmDef = {
     { name: 'beta2', rule: 'unit-closed-open', default: 0.99, doc: 'momentum decay' },
     { name: 'wd', rule: 'nonnegative', default: 0, doc: 'decoupled weight decay (reference 0; optax.lion 1e-3)' },
   ],
+  example: {},
   program: {
     vectors: [{ name: 'm', scope: 'server' }],
     scalars: [],
@@ -119,6 +121,7 @@ export const normalizedSgd: AlgorithmDef = {
     { name: 'beta', rule: 'unit-closed-open', default: 0, doc: 'momentum (0: normalized gradient descent)' },
     { name: 'wd', rule: 'nonnegative', default: 0, doc: 'decoupled weight decay' },
   ],
+  example: { lr: 0.02, beta: 0.3 },
   program: {
     vectors: [{ name: 'm', scope: 'server' }],
     scalars: [{ name: 'msq', scope: 'server', init: 0 }],
@@ -166,6 +169,7 @@ export const prodigy: AlgorithmDef = {
     { name: 'd0', rule: 'positive', default: 1e-6, doc: 'initial D estimate' },
     { name: 'dCoef', rule: 'positive', default: 1, doc: 'd_coef multiplier of the D estimate' },
   ],
+  example: {},
   program: {
     vectors: ['p0', 'm', 'v', 's'].map((name) => ({ name, scope: 'server' as const })),
     scalars: ['d', 'dlr', 'b1p', 'b2p', 'b3', 'r', 'rinc', 'sl1', 'dhat'].map((name) => ({ name, scope: 'server' as const, init: 0 })),
@@ -243,6 +247,7 @@ export const dadaptSgd: AlgorithmDef = {
     { name: 'wd', rule: 'nonnegative', default: 0, doc: 'L2 weight decay added to the gradient (the reference SGD variant has only this coupling)' },
     { name: 'd0', rule: 'positive', default: 1e-6, doc: 'initial D estimate' },
   ],
+  example: {},
   program: {
     vectors: ['x0', 's'].map((name) => ({ name, scope: 'server' as const })),
     scalars: ['d', 'dlr', 'g0n', 'gsq', 'r', 'rinc', 'ssq', 'dhat'].map((name) => ({ name, scope: 'server' as const, init: 0 })),
@@ -329,6 +334,7 @@ export const dadaptAdam: AlgorithmDef = {
     { name: 'biasCorrection', rule: 'flag', default: 0, doc: "1: Adam's bias correction in dlr (reference default off)" },
     { name: 'd0', rule: 'positive', default: 1e-6, doc: 'initial D estimate' },
   ],
+  example: {},
   program: {
     vectors: ['m', 'v', 's'].map((name) => ({ name, scope: 'server' as const })),
     scalars: ['d', 'dlr', 'b1p', 'b2p', 'r', 'racc', 'sl1', 'dhat'].map((name) => ({ name, scope: 'server' as const, init: 0 })),
@@ -396,6 +402,7 @@ export const dadaptLion: AlgorithmDef = {
     { name: 'wd', rule: 'nonnegative', default: 0, doc: 'decoupled weight decay (times dlr)' },
     { name: 'd0', rule: 'positive', default: 1e-6, doc: 'initial D estimate' },
   ],
+  example: {},
   program: {
     vectors: ['m', 's'].map((name) => ({ name, scope: 'server' as const })),
     scalars: ['d', 'dlr', 'r', 'racc', 'sl1', 'dhat'].map((name) => ({ name, scope: 'server' as const, init: 0 })),
@@ -499,6 +506,9 @@ export const dog: AlgorithmDef = {
   source: 'Ivgi, Hinder & Carmon (2023), arXiv 2302.12022, Alg. 1 and Sec. 3 (averaging, Shamir & Zhang 2013); reference code formll/dog',
   distributed: false,
   hyper: [...DOG_HYPER, { name: 'avgGamma', rule: 'nonnegative', default: 8, doc: 'gamma of the polynomial-decay average (reference 8)' }],
+  // the first step is repsRel (1 + ||x0||) / ||g||: at the default 1e-6 the averaged output stays
+  // next to x0 for a few steps, so they would show almost no movement
+  example: { repsRel: 0.05 },
   program: dogProgram(true),
 };
 
@@ -509,6 +519,7 @@ export const dogLast: AlgorithmDef = {
   name: 'DoG (last iterate)',
   summary: 'DoG without the averaged output',
   hyper: DOG_HYPER,
+  example: {},
   program: dogProgram(false),
 };
 
@@ -539,6 +550,7 @@ export const momo: AlgorithmDef = {
     { name: 'wd', rule: 'nonnegative', default: 0, doc: 'weight decay (the reference\'s proximal form)' },
     { name: 'biasCorrection', rule: 'flag', default: 0, doc: 'the averaging with bias correction (reference default off)' },
   ],
+  example: { beta: 0.3 },
   program: {
     vectors: [{ name: 'dv', scope: 'server' }],
     scalars: ['fbar', 'gam', 'bp', 'rho', 'xg', 'xd', 'dsq', 'tau'].map((name) => ({ name, scope: 'server' as const, init: 0 })),

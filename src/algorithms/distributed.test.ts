@@ -272,6 +272,7 @@ describe('declarations', () => {
       source: 'test',
       distributed: true,
       hyper: [{ name: 'lr', rule: 'positive', doc: 'step' }],
+      example: { lr: 0.02 },
       program: {
         vectors: [
           { name: 'm', scope: 'worker' },

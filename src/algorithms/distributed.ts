@@ -197,6 +197,7 @@ export const mvSignSgd: DistributedAlgorithmDef = {
   source: 'Bernstein, Wang, Azizzadenesheli, Anandkumar (2018), signSGD: compressed optimisation for non-convex problems, Alg. 3',
   distributed: true,
   hyper: [LR],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'm', scope: 'worker' },
@@ -229,6 +230,7 @@ export const signumMv: DistributedAlgorithmDef = {
   source: 'Bernstein, Zhao, Azizzadenesheli, Anandkumar (2019), signSGD with majority vote is communication efficient and fault tolerant, Alg. 1',
   distributed: true,
   hyper: [LR, { name: 'beta', rule: 'unit-open-closed', default: 0.1, doc: 'weight of the new gradient (their momentum constant = 1 - beta)' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'v', scope: 'worker' },
@@ -286,6 +288,7 @@ export function mvsm(o: MvsmOptions): DistributedAlgorithmDef {
     source: `Jiang, Yu, Yang, Yang, Zhang (2025), arXiv 2507.12091 (P1), Algorithm 2 (v${o.version}), Definition 1${runmax ? `.${RUNMAX_NOTE}` : ''}`,
     distributed: true,
     hyper: [LR, { name: 'beta', rule: 'unit-open-closed', default: 0.5, doc: 'weight of the new gradient (Thms 3, 4: 1/2)' }, ...(runmax ? [] : [G_HYPER])],
+    example: { lr: 0.02, beta: 0.3, ...(runmax ? {} : { G: 100 }) },
     program: {
       vectors: [
         { name: 'v', scope: 'worker' },
@@ -324,6 +327,7 @@ export function stoSignSgd(scale: ScaleChoice): DistributedAlgorithmDef {
     source: `Jin, Huang, He, Dai, Wu (2021), Stochastic-Sign SGD for federated learning with theoretical guarantees (sto-sign compressor); P1's baseline${runmax ? `.${RUNMAX_NOTE.replace('v^j_s', 'g^j_s')}` : ''}`,
     distributed: true,
     hyper: [LR, ...(runmax ? [] : [{ ...G_HYPER, doc: 'the bound b = G of the sto-sign compressor: ||g_j||_inf <= G at every step (error, never a clip)' }])],
+    example: { lr: 0.02, ...(runmax ? {} : { G: 100 }) },
     program: {
       vectors: [
         { name: 'm', scope: 'worker' },
@@ -361,6 +365,8 @@ export function mvStoSignSgdSim(scale: ScaleChoice): DistributedAlgorithmDef {
     summary: `MVSM v1's update (P1: identical at a = 0) with Sun et al.'s schedule beta = T^-1/2${runmax ? '; R = running max' : ''}`,
     source: `Sun, Wang, Li, Wang (2023), Momentum ensures convergence of signSGD under weaker assumptions (ICML); update rule as read from P1 Sec. 4.2 (identical to MVSM v1 at a = 0)${runmax ? `.${RUNMAX_NOTE}` : ''}`,
     hyper: base.hyper.map((h) => (h.name === 'beta' ? { ...h, default: 'T^(-1/2)', doc: 'weight of the new gradient (default T^{-1/2}, the schedule of Sun et al.\'s rate)' } : h)),
+    // beta keeps its schedule: the default is what distinguishes this entry from mvsm-v1
+    example: { lr: 0.02, ...(runmax ? {} : { G: 100 }) },
   };
 }
 
@@ -378,6 +384,7 @@ export const efSignSgd: AlgorithmDef = {
   source: 'Karimireddy, Rebjock, Stich, Jaggi (2019), Error feedback fixes SignSGD and other gradient compression schemes, Alg. 1',
   distributed: false,
   hyper: [LR],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'e', scope: 'server' },
@@ -410,6 +417,7 @@ export const efSignSgdMv: DistributedAlgorithmDef = {
   source: 'Karimireddy, Rebjock, Stich, Jaggi (2019), Alg. 1, on every worker; server-side error feedback as in Zheng, Huang, Kwok (2019), dist-EF-SGD',
   distributed: true,
   hyper: [LR],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'e', scope: 'worker' },

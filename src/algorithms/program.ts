@@ -133,6 +133,17 @@ export interface AlgorithmDef extends Registered {
   /** Paper or reference the rule comes from. */
   readonly source: string;
   readonly hyper: readonly HyperSpec[];
+  /**
+   * A valid hyperparameter set for small problems run for a few steps (d up to ~10^3, curvatures up
+   * to 10, |x| < 4, Gaussian noise with sigma up to 2): the set the contract suite over algorithms x
+   * engines (src/algorithms/contracts.test.ts) and the engine tests run. Required hyperparameters get
+   * values: step sizes lr = 0.02, S_G bounds G = 100 (above every ||v||_inf on those problems:
+   * 10 (4 + 4) from the gradient plus 2 x 6 from the noise). Momentum weights are 0.3 where a few
+   * steps should see the average move, and a default is replaced where it leaves a few steps with
+   * nothing to compare (said next to the entry); everything else is the default. Every value passes
+   * the registry's validation (`resolveHyper` and `evaluateHyper`, src/engine/hyper.ts).
+   */
+  readonly example: Readonly<Record<string, number | string>>;
   /** Whether the algorithm is meant for n > 1 workers (distributed). */
   readonly distributed: boolean;
   readonly program: StepProgram;

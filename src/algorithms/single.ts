@@ -12,6 +12,7 @@ export const sgd: AlgorithmDef = {
   source: 'Robbins & Monro (1951)',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: 'step size eta_t' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [],
     scalars: [],
@@ -37,6 +38,7 @@ export const sgdMomentum: AlgorithmDef = {
     { name: 'lr', rule: 'positive', doc: 'step size eta_t' },
     { name: 'beta', rule: 'unit-open-closed', default: 0.1, doc: 'weight of the new gradient in the average (1 - PyTorch momentum)' },
   ],
+  example: { lr: 0.02, beta: 0.3 },
   program: {
     vectors: [{ name: 'm', scope: 'server' }],
     scalars: [],
@@ -66,6 +68,7 @@ export const signSgd: AlgorithmDef = {
   source: 'Bernstein et al. (2018), signSGD: compressed optimisation for non-convex problems',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: 'step size eta_t' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [],
     scalars: [],
@@ -89,6 +92,7 @@ export const minibatchSignSgd: AlgorithmDef = {
     { name: 'lr', rule: 'positive', doc: 'step size eta_t' },
     { name: 'batch', rule: 'integer>=1', doc: 'minibatch size B (may be a schedule in t, T)' },
   ],
+  example: { lr: 0.02, batch: 3 },
 };
 
 /**
@@ -107,6 +111,7 @@ export const signum: AlgorithmDef = {
     { name: 'lr', rule: 'positive', doc: 'step size eta_t' },
     { name: 'beta', rule: 'unit-open-closed', default: 0.1, doc: 'weight of the new gradient (P1 beta; PyTorch momentum = 1 - beta)' },
   ],
+  example: { lr: 0.02, beta: 0.3 },
   program: {
     vectors: [{ name: 'm', scope: 'server' }],
     scalars: [],

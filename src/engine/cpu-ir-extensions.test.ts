@@ -9,7 +9,8 @@ import { runCpu, type ObservedStep } from './cpu.ts';
 // `output` vector (metrics at a point other than x), the `observe` hook, and the `flag` rule.
 
 function def(id: string, program: StepProgram, hyper: AlgorithmDef['hyper'] = []): AlgorithmDef {
-  return { id, name: id, summary: id, updateRule: '', source: 'test', distributed: false, hyper, program };
+  // hyperparameters are given per run below
+  return { id, name: id, summary: id, updateRule: '', source: 'test', distributed: false, hyper, example: {}, program };
 }
 
 describe('oracle op: a second gradient with the same draws', () => {

@@ -91,6 +91,7 @@ describe('rand(k) in step programs', () => {
       source: 'test',
       distributed: false,
       hyper: [],
+      example: {},
       program: { vectors: [], scalars: [], params: [], ops: [{ op: 'map' as const, scope: 'server' as const, assign: [['x', 'x + rand(2)'] as const] }] },
     };
     checkProgram(def.id, def.program);
@@ -116,6 +117,7 @@ describe('fx in step programs', () => {
       source: 'test',
       distributed: false,
       hyper: [{ name: 'lr', rule: 'positive' as const, doc: 'step' }],
+      example: { lr: 0.1 },
       program: { vectors: [], scalars: [], params: ['lr'], ops: [{ op: 'map' as const, scope: 'server' as const, assign: [['x', 'x - lr * fx * g'] as const] }] },
     };
     for (const fused of [true, false]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { algorithms, type AlgorithmDef } from '../algorithms/index.ts';
+import { algorithms } from '../algorithms/index.ts';
 import { runCpu } from '../engine/cpu.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from '../problems/heterogeneous-quadratic.ts';
@@ -24,14 +24,6 @@ const gpu = await gpuForTests();
  * Each run: three steps from x0, compared with runCpu (float64) within the float32 bounds of the
  * f32-bounds.ts simulators (the gradient pass through the oracle of gradients/test-util.ts).
  */
-
-/** lr, beta = 0.3 where the default is 0.5, and G = 100 (above every |g_i| + 0.5 |z|: |g|_inf <= 11 at x0 here). */
-function hyperFor(def: AlgorithmDef): Record<string, number> {
-  const h: Record<string, number> = { lr: 0.02 };
-  if (def.hyper.some((s) => s.name === 'beta' && s.default === 0.5)) h.beta = 0.3;
-  if (def.hyper.some((s) => s.name === 'G')) h.G = 100;
-  return h;
-}
 
 interface Outcome {
   cpu: RunResult;
@@ -109,7 +101,7 @@ describe.skipIf(!gpu)('webgpu distributed plan on problems with a gradient pass'
       it(`${id}, ${pc.name}, n = 3: x_3, metrics and bits within the derived float32 bounds of runCpu`, async () => {
         const def = algorithms.get(id);
         expect(gpuSupport(def, problemShapeOf(problem)).plan).toBe('distributed');
-        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
+        const spec: RunSpec = { algorithm: def, hyper: def.example, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
         const o = await distributedWithPass(spec, pc.kind);
         expect(o.gpu.path).toBe('distributed');
         for (let i = 0; i < o.cpu.finalX.length; i++) expect(Math.abs(o.sim.x[i] - o.cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(o.cpu.finalX[i])));
@@ -148,7 +140,7 @@ describe.skipIf(!gpu)('webgpu distributed plan on problems with a gradient pass'
   it('power: a reference gradient scaled by 1 + 1e-5 fails the metric bounds, by 1 + 1e-4 the x_3 bound (ef-signsgd-mv, rotated-quadratic)', async () => {
     const def = algorithms.get('ef-signsgd-mv');
     const problem = PASS_PROBLEMS[0].make();
-    const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
+    const spec: RunSpec = { algorithm: def, hyper: def.example, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: 3, replicas: 2, seed: 31, checkpoints: [0, 1, 3] };
     const small = await distributedWithPass(spec, 'rotated-quadratic', scaled(problem, 1 + 1e-5));
     expect(metricViolations(spec, small)).toBeGreaterThan(0);
     const large = await distributedWithPass(spec, 'rotated-quadratic', scaled(problem, 1 + 1e-4));
@@ -172,16 +164,6 @@ function metricViolations(spec: RunSpec, o: Outcome): number {
     });
   }
   return v;
-}
-
-/** Server-scope hyperparameters: lr where there is no default, beta 0.3 (signum), DoG's first step 0.05 (1 + ||x0||) / ||g||. */
-function serverHyper(def: AlgorithmDef): Record<string, number> {
-  const h: Record<string, number> = {};
-  for (const sp of def.hyper) if (sp.name === 'lr' && sp.default === undefined) h.lr = 0.02;
-  if (def.hyper.some((sp) => sp.name === 'beta')) h.beta = 0.3;
-  if (def.id === 'dog') h.repsRel = 0.05;
-  if (def.id === 'adamw') h.lr = 0.02;
-  return h;
 }
 
 /** (2): a server-scope program on a heterogeneous quadratic against runCpu; `reference` as above. */
@@ -209,7 +191,7 @@ describe.skipIf(!gpu)('webgpu single-node plans on heterogeneous quadratics (ser
         const def = algorithms.get(id);
         const plan = gpuSupport(def, problemShapeOf(problem)).plan;
         expect(plan === 'fused' || plan === 'general').toBe(true);
-        const spec: RunSpec = { algorithm: def, hyper: serverHyper(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: problem.workers, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
+        const spec: RunSpec = { algorithm: def, hyper: def.example, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: problem.workers, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
         const o = await serverOnHeterogeneous(spec);
         expect(o.gpu.path).toBe(plan);
         for (let i = 0; i < o.cpu.finalX.length; i++) expect(Math.abs(o.sim.x[i] - o.cpu.finalX[i])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(o.cpu.finalX[i])));
@@ -241,7 +223,7 @@ describe.skipIf(!gpu)('webgpu single-node plans on heterogeneous quadratics (ser
       { x0: problem.x0 },
     );
     const def = algorithms.get('sgd');
-    const spec: RunSpec = { algorithm: def, hyper: serverHyper(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: n, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
+    const spec: RunSpec = { algorithm: def, hyper: def.example, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: n, replicas: 2, seed: 41, checkpoints: [0, 1, 3] };
     const bad = await serverOnHeterogeneous(spec, wrong);
     expect(metricViolations(spec, bad)).toBeGreaterThan(0);
     expect(bad.violations).toBeGreaterThan(0);

@@ -33,18 +33,6 @@ function randomQuadratic(d: number, seed: number): Problem {
   return diagQuadratic(L, c, x0);
 }
 
-/**
- * Hyperparameters: lr, beta = 0.3 (sim schedules keep their default T^-1/2), and G = 100, which
- * bounds every ||v||_inf here: |diag (x - c^j)| <= 10 (4 + 4) (curvatures <= 10, |x|, |c^j| < 4 over
- * three small steps) plus sigma |z| <= 0.5 x 6 for Gaussian samples (|z| > 6 has probability 2e-9).
- */
-function hyperFor(def: AlgorithmDef): Record<string, number> {
-  const h: Record<string, number> = { lr: 0.02 };
-  if (def.hyper.some((s) => s.name === 'beta' && s.default === 0.5)) h.beta = 0.3;
-  if (def.hyper.some((s) => s.name === 'G')) h.G = 100;
-  return h;
-}
-
 const HOMOGENEOUS = { id: 'q', separable: true, heterogeneous: false };
 const distributed = distributedAlgorithms.filter((def) => gpuSupport(def, HOMOGENEOUS).plan === 'distributed');
 
@@ -129,7 +117,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     for (const def of distributed) {
       it(`${def.id}, ${cfg.name}: x_3, metrics and bits within the derived float32 bounds of runCpu`, async () => {
         const problem = cfg.problem();
-        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: cfg.workers, replicas: cfg.R, seed: 2025, checkpoints: [0, 1, 3] };
+        const spec: RunSpec = { algorithm: def, hyper: def.example, problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: cfg.workers, replicas: cfg.R, seed: 2025, checkpoints: [0, 1, 3] };
         const { cpu, gpu: g, uncertain } = await checkAgainstCpu(spec);
         // the run moved and sent real messages
         expect(cpu.communication!.upBits[0]).toBeGreaterThan(0);
@@ -150,6 +138,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     source: '',
     distributed: true,
     hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+    example: { lr: 0.05 },
     program: {
       vectors: [
         { name: 'u', scope: 'worker' },
@@ -184,7 +173,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
 
   it('a vote over 1024 workers (d = 37) matches runCpu within the derived bounds', async () => {
     for (const id of ['mv-signsgd', 'mvsm-v1']) {
-      const spec: RunSpec = { algorithm: algorithms.get(id), hyper: hyperFor(algorithms.get(id)), problem: randomQuadratic(37, 8), noise: { model: fixtureGaussian, sigma: 2 }, T: 3, workers: 1024, replicas: 2, seed: 3, checkpoints: [0, 3] };
+      const spec: RunSpec = { algorithm: algorithms.get(id), hyper: algorithms.get(id).example, problem: randomQuadratic(37, 8), noise: { model: fixtureGaussian, sigma: 2 }, T: 3, workers: 1024, replicas: 2, seed: 3, checkpoints: [0, 3] };
       await checkAgainstCpu(spec);
     }
   });
@@ -195,7 +184,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
   for (const [id, workers] of [['mv-signsgd', 32], ['mvsm-v2', 3], ['ef-signsgd-mv', 3], ['sto-signsgd-runmax', 4]] as const) {
     it(`${id}, n = ${workers}: packed words with the popcount vote and unpacked float rows give identical iterates`, async () => {
       const def = algorithms.get(id);
-      const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem: randomQuadratic(37, 9), noise: { model: fixtureGaussian, sigma: 1 }, T: 6, workers, replicas: 2, seed: 21, checkpoints: [0, 6] };
+      const spec: RunSpec = { algorithm: def, hyper: def.example, problem: randomQuadratic(37, 9), noise: { model: fixtureGaussian, sigma: 1 }, T: 6, workers, replicas: 2, seed: 21, checkpoints: [0, 6] };
       const a = await runWebGpu(spec, { gpu: gpu! });
       const b = await runWebGpu(spec, { gpu: gpu!, packed: false });
       expect(a.communication!.packed).toBe(true);
@@ -257,7 +246,7 @@ describe.skipIf(!gpu)('webgpu distributed plan against the CPU reference', () =>
     // one replica per chunk and coordinate chunks of 256 quads (d = 1100: 275 quads, two chunks)
     for (const [id, planes] of [['mvsm-v2', 9], ['ef-signsgd-mv', 12]] as const) {
       const def = algorithms.get(id);
-      const spec: RunSpec = { algorithm: def, hyper: hyperFor(def), problem: randomQuadratic(1100, 11), noise: { model: fixtureGaussian, sigma: 1 }, T: 4, workers: 3, replicas: 5, seed: 5, checkpoints: [0, 4] };
+      const spec: RunSpec = { algorithm: def, hyper: def.example, problem: randomQuadratic(1100, 11), noise: { model: fixtureGaussian, sigma: 1 }, T: 4, workers: 3, replicas: 5, seed: 5, checkpoints: [0, 4] };
       const maxBindingBytes = 256 * 16 * planes;
       const split = planLayout(1100, 5, gpu!.limits, maxBindingBytes, planes, 3);
       expect(split.chunks.length).toBe(10); // 5 replica chunks x 2 coordinate chunks

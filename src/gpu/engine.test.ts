@@ -12,7 +12,7 @@ import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
 import { simulateWithBounds, U } from './f32-bounds.ts';
-import { gpuForTests } from './test-support.ts';
+import { float32Example, gpuForTests, withStepSize } from './test-support.ts';
 
 const gpu = await gpuForTests();
 
@@ -47,22 +47,6 @@ function illConditioned(d: number): Problem {
   return separableQuadratic(L, c, { x0: () => new Float64Array(d).fill(1) });
 }
 
-/** Hyperparameters for any registry algorithm: lr where it has no default, batch 3 where required, beta 0.3. */
-function hyperFor(def: AlgorithmDef, lr: number): Record<string, number> {
-  const h: Record<string, number> = {};
-  for (const s of def.hyper) {
-    if (s.name === 'lr' && s.default === undefined) h.lr = lr;
-    else if (s.default === undefined) h[s.name] = s.name === 'batch' ? 3 : 0.5;
-  }
-  if (def.hyper.some((s) => s.name === 'beta')) h.beta = 0.3;
-  // D-Adaptation / Prodigy: with the reference d0 = 1e-6 the first steps move x by ~1e-6, and the
-  // D estimate's <g, x0 - x> is then a float32 difference of numbers ~1 that agree to 6 digits: its
-  // relative error is ~U / 1e-6 = 6%, so three steps compare nothing but that rounding (the derived
-  // bound says so: Prodigy's dhat becomes unresolved). d0 = 0.05 gives steps that float32 resolves.
-  if (def.hyper.some((s) => s.name === 'd0')) h.d0 = 0.05;
-  return h;
-}
-
 const SHAPE = { id: 'q', separable: true, heterogeneous: false };
 // single-node programs here; the distributed plan has its own tests (distributed.test.ts)
 const gpuAlgorithms = algorithms.all().filter((def) => gpuSupport(def, SHAPE).supported && gpuSupport(def, SHAPE).plan !== 'distributed');
@@ -80,6 +64,7 @@ const polyakRand: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [],
     scalars: [
@@ -103,6 +88,7 @@ const oracleOutput: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [
       { name: 'xp', scope: 'server' },
@@ -135,6 +121,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
   // Coordinates where a sign decision was within rounding of 0 may flip: they are counted, their
   // bound allows the flip (|sign difference| <= 2), and their share must stay below 1% so that the
   // comparison keeps its power.
+  // lr: the configuration's step size, in place of the example's where it sets one (0.001 for L0 = 1000)
   const configs: Array<{ name: string; problem: Problem; noise: RunSpec['noise']; R: number; workers?: number; lr: number }> = [
     { name: 'random quadratic d=1027 (+3), Gaussian sigma=0.5', problem: shifted(randomQuadratic(1027, 1), 3), noise: { model: fixtureGaussian, sigma: 0.5 }, R: 3, lr: 0.02 },
     {
@@ -153,7 +140,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     const defs = ci === 0 ? [...gpuAlgorithms, ...generalTestPrograms] : ci === configs.length - 1 ? [...fusedAlgorithms, oracleOutput] : fusedAlgorithms;
     for (const def of defs) {
       it(`${def.id}, ${cfg.name}: x_3 within the derived float32 bound of runCpu`, async () => {
-        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def, cfg.lr), problem: cfg.problem, noise: cfg.noise, T: 3, workers: cfg.workers ?? 1, replicas: cfg.R, seed: 2024, checkpoints: [0, 1, 3] };
+        const spec: RunSpec = { algorithm: def, hyper: withStepSize(float32Example(def), cfg.lr), problem: cfg.problem, noise: cfg.noise, T: 3, workers: cfg.workers ?? 1, replicas: cfg.R, seed: 2024, checkpoints: [0, 1, 3] };
         const cpu = runCpu(spec);
         const g = await runWebGpu(spec, { gpu: gpu! });
         const layout = planLayout(cfg.problem.d, cfg.R, gpu!.limits);
@@ -206,8 +193,8 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
     it(`${def.id}: whole runs (T=100, 32 replicas) agree in distribution with runCpu`, async () => {
       const R = 32;
       const problem = randomQuadratic(32, 3);
-      // the reference d0 = 1e-6 of D-Adaptation / Prodigy here (distributions, not 3-step bounds)
-      const { d0: _d0, ...hyper } = hyperFor(def, 0.01);
+      // the example's d0 (1e-6 for D-Adaptation / Prodigy) here: distributions, not 3-step bounds
+      const hyper = withStepSize(def.example, 0.01);
       const base = { algorithm: def, hyper, problem, noise: { model: fixtureGaussian, sigma: 1 }, T: 100, workers: 1, replicas: R };
       const other = runCpu({ ...base, seed: 11 });
       const same = runCpu({ ...base, seed: 12 });
@@ -338,6 +325,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
       source: '',
       distributed: true,
       hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+      example: { lr: 0.1 },
       program: {
         vectors: [{ name: 's', scope: 'worker' }, { name: 'v', scope: 'server' }, { name: 'h', scope: 'worker' }],
         scalars: [],

@@ -10,19 +10,9 @@ import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
 import { simulateWithBounds } from './f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
 import { trackedGradient, type Kind } from './gradients/test-util.ts';
-import { gpuForTests } from './test-support.ts';
+import { gpuForTests, withStepSize } from './test-support.ts';
 
 const gpu = await gpuForTests();
-
-/** Hyperparameters: lr where there is no default, beta 0.3 where there is one. */
-function hyperFor(def: AlgorithmDef, lr: number): Record<string, number> {
-  const h: Record<string, number> = {};
-  for (const s of def.hyper) if (s.name === 'lr' && s.default === undefined) h.lr = lr;
-  if (def.hyper.some((s) => s.name === 'beta')) h.beta = 0.3;
-  // DoG's first step is repsRel (1 + ||x0||) / ||g||: 1e-6 by default would leave the average next to x
-  if (def.id === 'dog') h.repsRel = 0.05;
-  return h;
-}
 
 /** A general-plan test program: fx, a sum reduction, a scalar op and an oracle op (no output vector). */
 const oracleFx: AlgorithmDef = {
@@ -33,6 +23,7 @@ const oracleFx: AlgorithmDef = {
   source: '',
   distributed: false,
   hyper: [{ name: 'lr', rule: 'positive', doc: '' }],
+  example: { lr: 0.02 },
   program: {
     vectors: [{ name: 'xp', scope: 'server' }, { name: 'q', scope: 'server' }],
     scalars: [{ name: 'dg', scope: 'server', init: 0 }, { name: 'step', scope: 'server', init: 0 }],
@@ -91,7 +82,7 @@ describe.skipIf(!gpu)('webgpu engine on problems with a gradient pass (src/gpu/g
     for (const def of programs.filter((p) => !c.only || c.only.includes(p.id))) {
       it(`${def.id}, ${c.name}: x_3 and the metrics within the derived float32 bounds of runCpu`, async () => {
         const R = c.R ?? 8;
-        const spec: RunSpec = { algorithm: def, hyper: hyperFor(def, c.lr), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: c.workers ?? 1, replicas: R, seed: 77, checkpoints: [0, 1, 3] };
+        const spec: RunSpec = { algorithm: def, hyper: withStepSize(def.example, c.lr), problem, noise: { model: fixtureGaussian, sigma: 0.5 }, T: 3, workers: c.workers ?? 1, replicas: R, seed: 77, checkpoints: [0, 1, 3] };
         const layout = planLayout(problem.d, R, gpu!.limits);
         const made = gradientKernelFor(problem, { wx: layout.wx, wy: layout.wy });
         if (!made.kernel) throw new Error(made.reason);

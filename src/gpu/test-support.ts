@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { AlgorithmDef } from '../algorithms/program.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { requestGpu, type GpuContext } from './device.ts';
 import type { TrackedRun } from './f32-bounds.ts';
@@ -21,6 +22,24 @@ export async function gpuForTests(): Promise<GpuContext | null> {
   return null;
 }
 let warned = false;
+
+/**
+ * The algorithm's example hyperparameters for a few-step float32 comparison with runCpu. One
+ * override, derived from the float32 bound: D-Adaptation / Prodigy (and ALIAS Option I, whose d^0
+ * is the same kind of initial distance estimate) start from d0 = 1e-6, so the first steps move x by
+ * ~1e-6 and the D estimate's <g, x0 - x> is a float32 difference of numbers ~1 that agree to 6
+ * digits: its relative error is ~U / 1e-6 = 6%, so three steps would compare nothing but that
+ * rounding (the derived bound says so: Prodigy's dhat becomes unresolved). d0 = 0.05 gives steps
+ * that float32 resolves. Runs long enough to leave that regime keep the example's d0.
+ */
+export function float32Example(def: AlgorithmDef): Record<string, number | string> {
+  return def.hyper.some((s) => s.name === 'd0') ? { ...def.example, d0: 0.05 } : { ...def.example };
+}
+
+/** `hyper` with the step size `lr` where it sets one (a problem whose curvature asks for another step). */
+export function withStepSize(hyper: Readonly<Record<string, number | string>>, lr: number): Record<string, number | string> {
+  return 'lr' in hyper ? { ...hyper, lr } : { ...hyper };
+}
 
 /**
  * ||g||_1, ||g||_2 and f - f* of the WebGPU run at every checkpoint within the simulation's derived

@@ -9,6 +9,7 @@ import {
   cloneState,
   compareTracked,
   exactTracked,
+  expectComparison,
   f32,
   f32Random,
   freshVariableName,
@@ -22,7 +23,7 @@ import {
   readState,
   stepWith,
   TEST_HORIZON,
-  testHyper,
+  tfjsExample,
   trackedStep,
   useTfCpu,
   type Comparison,
@@ -47,12 +48,6 @@ beforeAll(useTfCpu);
 
 const noOracle = (def: AlgorithmDef) => !def.program.ops.some((o) => o.op === 'oracle');
 
-function assertComparison(label: string, c: Comparison) {
-  expect(c.failures, `${label}: ${c.failures.slice(0, 5).join('; ')}`).toEqual([]);
-  expect(c.compared).toBeGreaterThan(0);
-  expect(c.uncertain / (c.compared + c.uncertain)).toBeLessThan(0.02);
-}
-
 const testable = algorithms.all().filter(noOracle);
 
 describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
@@ -63,7 +58,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
   it.each(testable.map((def) => [def.id, def] as const))('%s: from a mid-run state (single variable)', async (_id, def) => {
     const { comparison, opt, engineMismatches } = await oneStepFromMidRun(def);
     expect(engineMismatches, 'tracked float64 values = the engine step').toEqual([]);
-    assertComparison(def.id, comparison);
+    expectComparison(def.id, comparison);
     expect(opt.iterations).toBe(4);
     opt.dispose();
   });
@@ -73,7 +68,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     const sizes = [15, 7];
     const d = 22;
     const n = layoutOf(def).workerOps ? 2 : 1;
-    const hyper = testHyper(def);
+    const hyper = tfjsExample(def);
     const t = 2;
     const workerG = layoutOf(def).vecScope.get('g') === 'worker';
     const rows = workerG ? n : 1;
@@ -119,7 +114,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
         off += sizes[k];
       }
       for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`signcheck:global/${sc.name}`)!, tr.S[sc.name], c);
-      assertComparison(`${def.id} global`, c);
+      expectComparison(`${def.id} global`, c);
       opt.dispose();
       tf.dispose(items.map((q) => q.v));
     }
@@ -145,7 +140,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
         for (const vec of def.program.vectors) compareTracked(`${v.name}/${vec.name}`, state.get(`${v.name}/${vec.name}`)!, tr.V[vec.name], c);
         for (const sc of def.program.scalars) compareTracked(`${v.name}/${sc.name}`, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
       }
-      assertComparison(`${def.id} per-variable`, c);
+      expectComparison(`${def.id} per-variable`, c);
       opt.dispose();
       tf.dispose(items.map((q) => q.v));
     }
@@ -156,7 +151,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     const problem = n > 1 ? createProblem('heterogeneous-quadratic', { d: 9, workers: n, heterogeneity: 0.5, seed: 3 }) : createProblem('rotated-quadratic', { d: 9, seed: 3 });
     const d = problem.d;
     const x0 = Float64Array.from(problem.x0(), Math.fround);
-    const hyper = testHyper(def);
+    const hyper = tfjsExample(def);
     let after: EngineState | null = null;
     runCpu(
       { algorithm: def, hyper: { ...hyper, batch: 1 }, problem, noise: null, T: 1, workers: n, replicas: 1, seed: 9, x0 },
@@ -192,7 +187,7 @@ describe('one tfjs step equals one CPU-engine step (tfjs cpu backend)', () => {
     for (const sc of def.program.scalars) compareTracked(sc.name, state.get(`${v.name}/${sc.name}`)!, tr.S[sc.name], c);
     // x moved: the comparison is not the trivial x_1 = x_0
     expect(Array.from(await v.data()).some((q, i) => q !== x0[i])).toBe(true);
-    assertComparison(def.id, c);
+    expectComparison(def.id, c);
     opt.dispose();
     v.dispose();
   });

@@ -1,5 +1,3 @@
-import { algorithms } from '../algorithms/index.ts';
-import { UserInputError } from '../core/errors.ts';
 import { ProgramOptimizer, type HyperValues, type ProgramOptimizerOptions } from './optimizer.ts';
 
 /**
@@ -17,26 +15,18 @@ export { ProgramOptimizer, GLOBAL_GROUP, type Grouping, type HyperValues, type N
 export { asTensor, binaryTf, compileTfExpr, philoxUniforms, type CompiledTfExpr, type RandAddress, type TfEvalContext, type TfValue } from './compile-tfjs.ts';
 
 /**
- * The registry ids each convenience constructor accepts, first registered one wins (ids of
- * algorithms still being added to the registry are listed under the names they are expected to take).
+ * The registry id behind each convenience constructor (`signSgd(...)` is
+ * `new ProgramOptimizer(CONVENIENCE_IDS.signSgd, ...)`); every one is a registered algorithm
+ * (optimizer.test.ts checks it), so an unknown id cannot hide here.
  */
 export const CONVENIENCE_IDS = {
-  signSgd: ['signsgd'],
-  signum: ['signum'],
-  efSignSgd: ['ef-signsgd', 'efsignsgd', 'ef-sign-sgd'],
-  lion: ['lion'],
-  alias: ['alias', 'alias-ii', 'alias-i'],
-  mvsm: ['mvsm', 'mvsm-v1', 'mvsm-v2'],
-} as const satisfies Record<string, readonly string[]>;
-
-/** The first registered id among `candidates`; a UserInputError naming `what` when none is. */
-export function resolveAlgorithmId(what: string, candidates: readonly string[]): string {
-  const id = candidates.find((c) => algorithms.has(c));
-  if (!id) {
-    throw new UserInputError(what, `needs one of the algorithms ${candidates.join(', ')} in the registry`, `registered: ${algorithms.ids().join(', ')}`);
-  }
-  return id;
-}
+  signSgd: 'signsgd',
+  signum: 'signum',
+  efSignSgd: 'ef-signsgd',
+  lion: 'lion',
+  alias: 'alias',
+  mvsm: 'mvsm-v1',
+} as const satisfies Record<string, string>;
 
 /** Any registered algorithm by id as a tfjs optimizer (same as `new ProgramOptimizer(id, ...)`). */
 export function programOptimizer(id: string, hyper: HyperValues = {}, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
@@ -48,7 +38,7 @@ export function programOptimizer(id: string, hyper: HyperValues = {}, options: P
  * Hyperparameters: lr (eta_t, number or schedule in t, T, d, n).
  */
 export function signSgd(hyper: HyperValues, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
-  return new ProgramOptimizer(resolveAlgorithmId('signSgd', CONVENIENCE_IDS.signSgd), hyper, options);
+  return new ProgramOptimizer(CONVENIENCE_IDS.signSgd, hyper, options);
 }
 
 /**
@@ -57,7 +47,7 @@ export function signSgd(hyper: HyperValues, options: ProgramOptimizerOptions = {
  * Hyperparameters: lr, beta (weight of the new gradient; PyTorch-style momentum = 1 - beta).
  */
 export function signum(hyper: HyperValues, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
-  return new ProgramOptimizer(resolveAlgorithmId('signum', CONVENIENCE_IDS.signum), hyper, options);
+  return new ProgramOptimizer(CONVENIENCE_IDS.signum, hyper, options);
 }
 
 /**
@@ -67,7 +57,7 @@ export function signum(hyper: HyperValues, options: ProgramOptimizerOptions = {}
  * per-variable grouping, d and ||p||_1 are per variable; `grouping: 'global'` takes them over the model.
  */
 export function efSignSgd(hyper: HyperValues, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
-  return new ProgramOptimizer(resolveAlgorithmId('efSignSgd', CONVENIENCE_IDS.efSignSgd), hyper, options);
+  return new ProgramOptimizer(CONVENIENCE_IDS.efSignSgd, hyper, options);
 }
 
 /**
@@ -76,7 +66,7 @@ export function efSignSgd(hyper: HyperValues, options: ProgramOptimizerOptions =
  * m_t = beta2 m_{t-1} + (1 - beta2) g_t; exact rule and hyperparameters as registered.
  */
 export function lion(hyper: HyperValues, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
-  return new ProgramOptimizer(resolveAlgorithmId('lion', CONVENIENCE_IDS.lion), hyper, options);
+  return new ProgramOptimizer(CONVENIENCE_IDS.lion, hyper, options);
 }
 
 /**
@@ -86,7 +76,7 @@ export function lion(hyper: HyperValues, options: ProgramOptimizerOptions = {}):
  * per variable by default; `grouping: 'global'` adapts one step size for the whole model as in the paper.
  */
 export function alias(hyper: HyperValues, options: ProgramOptimizerOptions = {}): ProgramOptimizer {
-  return new ProgramOptimizer(resolveAlgorithmId('alias', CONVENIENCE_IDS.alias), hyper, options);
+  return new ProgramOptimizer(CONVENIENCE_IDS.alias, hyper, options);
 }
 
 /**
@@ -94,9 +84,9 @@ export function alias(hyper: HyperValues, options: ProgramOptimizerOptions = {})
  * sign-compressed momentum; each worker j keeps v^j_t = (1 - beta) v^j_{t-1} + beta g^j_t and the
  * server steps x_{t+1} = x_t - eta sign(sum_j S(v^j_t)); rule as registered. Needs `workers` = n
  * and one gradient per worker: {@link ProgramOptimizer.minimizeWorkers} with the batch split into
- * n shards. `id` picks a variant (e.g. 'mvsm-v2') when several are registered.
+ * n shards. `id` picks another registered variant (default mvsm-v1), e.g. 'mvsm-v2' or 'mvsm-v1-runmax'.
  */
 export function mvsm(hyper: HyperValues, options: ProgramOptimizerOptions & { readonly id?: string } = {}): ProgramOptimizer {
   const { id, ...rest } = options;
-  return new ProgramOptimizer(id ?? resolveAlgorithmId('mvsm', CONVENIENCE_IDS.mvsm), hyper, rest);
+  return new ProgramOptimizer(id ?? CONVENIENCE_IDS.mvsm, hyper, rest);
 }

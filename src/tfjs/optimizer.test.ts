@@ -5,9 +5,9 @@ import { checkProgram, type AlgorithmDef } from '../algorithms/program.ts';
 import { UserInputError } from '../core/errors.ts';
 import { runCpu } from '../engine/cpu.ts';
 import { createProblem } from '../problems/index.ts';
-import { alias, efSignSgd, lion, mvsm, programOptimizer, signSgd, signum, CONVENIENCE_IDS, resolveAlgorithmId } from './index.ts';
+import { alias, efSignSgd, lion, mvsm, programOptimizer, signSgd, signum, CONVENIENCE_IDS } from './index.ts';
 import { ProgramOptimizer } from './optimizer.ts';
-import { f32Random, layoutOf, randomVector, testHyper, useTfCpu } from './test-support.ts';
+import { f32Random, layoutOf, randomVector, tfjsExample, useTfCpu } from './test-support.ts';
 
 beforeAll(useTfCpu);
 
@@ -41,7 +41,7 @@ describe('no leaked tensors', () => {
   it.each(algorithms.all().map((def) => [def.id, def] as const))('%s: tf.memory().numTensors is flat across 20 steps', (_id, def: AlgorithmDef) => {
     const m = tinyModel(3);
     const n = layoutOf(def).workerOps ? 2 : 1;
-    const opt = new ProgramOptimizer(def, testHyper(def), { workers: n, horizon: 100 });
+    const opt = new ProgramOptimizer(def, tfjsExample(def), { workers: n, horizon: 100 });
     // the first step creates the optimizer state (one variable per declared vector and scalar)
     trainStep(opt, m)!.dispose();
     const after1 = tf.memory().numTensors;
@@ -112,6 +112,7 @@ describe('oracle ops (minimize only)', () => {
     source: 'test',
     distributed: false,
     hyper: [{ name: 'lr', rule: 'positive', doc: 'step' }],
+    example: { lr: 0.5 },
     program: {
       vectors: [
         { name: 'xp', scope: 'server' },
@@ -215,7 +216,7 @@ describe('user errors name the parameter and the rule', () => {
     expect(id, 'some registered algorithm reads fx').toBeDefined();
     if (!id) return;
     const m = tinyModel(5);
-    const opt = new ProgramOptimizer(id, testHyper(id), { horizon: 10 });
+    const opt = new ProgramOptimizer(id, tfjsExample(id), { horizon: 10 });
     expect(() => opt.applyGradients({ [m.W.name]: tf.zerosLike(m.W) })).toThrow(/reads the loss value fx/);
     expect(() => opt.minimize(m.loss)).not.toThrow();
     m.dispose();
@@ -240,24 +241,32 @@ describe('user errors name the parameter and the rule', () => {
   });
 });
 
-describe('convenience constructors resolve to registry ids', () => {
-  it('each resolves to its first registered id, or names the missing algorithm', () => {
-    const made: Array<[string, () => ProgramOptimizer]> = [
-      ['signSgd', () => signSgd({ lr: 0.1 })],
-      ['signum', () => signum({ lr: 0.1 })],
-      ['efSignSgd', () => efSignSgd({ lr: 0.1 })],
-      ['lion', () => lion({ lr: 0.1 })],
-      ['alias', () => alias({})],
-      ['mvsm', () => mvsm({ lr: 0.1, G: 10 }, { workers: 2 })],
-    ];
-    for (const [what, make] of made) {
-      const ids = CONVENIENCE_IDS[what as keyof typeof CONVENIENCE_IDS];
-      const registered = ids.find((id) => algorithms.has(id));
-      if (registered) expect(make().algorithm.id, what).toBe(registered);
-      else expect(make, what).toThrow(new RegExp(`${what}: needs one of the algorithms`));
+describe('convenience constructors are registry algorithms', () => {
+  it('every id the tfjs module names is registered, and each constructor builds the optimizer of its id', () => {
+    for (const id of Object.values(CONVENIENCE_IDS)) expect(algorithms.has(id), id).toBe(true);
+    const made: Record<keyof typeof CONVENIENCE_IDS, () => ProgramOptimizer> = {
+      signSgd: () => signSgd({ lr: 0.1 }),
+      signum: () => signum({ lr: 0.1 }),
+      efSignSgd: () => efSignSgd({ lr: 0.1 }),
+      lion: () => lion({ lr: 0.1 }),
+      alias: () => alias({}),
+      mvsm: () => mvsm({ lr: 0.1, G: 10 }, { workers: 2 }),
+    };
+    expect(Object.keys(made).sort()).toEqual(Object.keys(CONVENIENCE_IDS).sort());
+    for (const [what, make] of Object.entries(made)) {
+      const opt = make();
+      expect(opt.algorithm.id, what).toBe(CONVENIENCE_IDS[what as keyof typeof CONVENIENCE_IDS]);
+      opt.dispose();
     }
-    expect(() => resolveAlgorithmId('x', ['nope'])).toThrow(/x: needs one of the algorithms nope/);
+    // the variants the docs name
+    for (const id of ['mvsm-v2', 'mvsm-v1-runmax']) {
+      expect(algorithms.has(id), id).toBe(true);
+      const opt = mvsm(tfjsExample(algorithms.get(id)), { workers: 2, id });
+      expect(opt.algorithm.id).toBe(id);
+      opt.dispose();
+    }
     expect(programOptimizer('sgd', { lr: 1 }).algorithm.id).toBe('sgd');
-    if (algorithms.has('mvsm-v2-runmax')) expect(mvsm({ lr: 0.1 }, { workers: 2, id: 'mvsm-v2-runmax' }).algorithm.id).toBe('mvsm-v2-runmax');
+    // an unknown id is the registry's user error, listing what exists
+    expect(() => mvsm({ lr: 0.1 }, { workers: 2, id: 'mvsm' })).toThrow(/algorithm: must be one of: .*mvsm-v1/);
   });
 });

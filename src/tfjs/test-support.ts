@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import type { Expr } from '../algorithms/expr.ts';
 import { gamma } from '../core/numerics.ts';
-import { allHypers, checkProgram, type AlgorithmDef, type HyperRule, type Scope } from '../algorithms/program.ts';
+import { checkProgram, type AlgorithmDef, type Scope } from '../algorithms/program.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
@@ -347,36 +348,32 @@ function maxTracked(terms: readonly Tracked[]): Tracked {
 }
 
 /**
- * A valid value for a hyperparameter rule (used for required hyperparameters without default).
+ * The algorithm's example hyperparameters as a tfjs optimizer takes them: without `batch`, which
+ * ProgramOptimizer rejects (the minibatch is whatever the loss function uses; the engine side of a
+ * comparison runs with batch 1).
  */
-export function sampleHyper(rule: HyperRule): number {
-  switch (rule) {
-    case 'positive':
-    case 'nonnegative':
-      return 0.01;
-    case 'unit-open-closed':
-    case 'unit-closed-open':
-      return 0.3;
-    case 'integer>=1':
-      return 2;
-    case 'flag':
-      return 1;
-    case 'any':
-      return 0.5;
-  }
+export function tfjsExample(def: AlgorithmDef): Record<string, number | string> {
+  const { batch: _batch, ...rest } = def.example;
+  return rest;
 }
 
-/** Hyperparameters for a test run: defaults, and sampleHyper for the required ones (batch left out). */
-export function testHyper(def: AlgorithmDef): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  const bounds = new Set((distributedPartOf(def)?.guards ?? []).map((g) => g.bound));
-  for (const h of allHypers(def)) {
-    if (h.name === 'batch') continue;
-    // S_R bounds: far above the test vectors' sup norms (entries of gradients and states are < 10)
-    if (bounds.has(h.name)) out[h.name] = 100;
-    else if (h.default === undefined) out[h.name] = sampleHyper(h.rule);
+/**
+ * What applyGradients throws for an optimizer of `def` (its example) given a gradient for one
+ * 3-vector variable, or null when it steps: how a test sees the optimizer refuse a program.
+ */
+export function applyGradientsError(def: AlgorithmDef, workers = 1): unknown {
+  const v = tf.variable(tf.zeros([3]), true, freshVariableName('refusal'));
+  const g = tf.ones([3]);
+  const opt = new ProgramOptimizer(def, tfjsExample(def), { workers, horizon: 10 });
+  let error: unknown = null;
+  try {
+    opt.applyGradients({ [v.name]: g });
+  } catch (e) {
+    error = e;
   }
-  return out;
+  opt.dispose();
+  tf.dispose([v, g]);
+  return error;
 }
 
 /** A Float64Array of float32 numbers as a Float32Array (what tf.tensor takes). */
@@ -436,6 +433,17 @@ export function compareTracked(label: string, actual: ArrayLike<number>, tracked
     out.worst = Math.max(out.worst, ratio);
     if (!(diff <= q.e)) out.failures.push(`${label}[${i}]: tfjs ${a}, engine ${q.v}, bound ${q.e}`);
   }
+}
+
+/**
+ * The pass rule of a tracked comparison: no certain entry outside its bound, something compared,
+ * and entries whose sign decision lies within rounding of 0 (counted, not compared) under 2%, so
+ * that the comparison cannot pass vacuously.
+ */
+export function expectComparison(label: string, c: Comparison): void {
+  expect(c.failures, `${label}: ${c.failures.slice(0, 5).join('; ')}`).toEqual([]);
+  expect(c.compared).toBeGreaterThan(0);
+  expect(c.uncertain / (c.compared + c.uncertain)).toBeLessThan(0.02);
 }
 
 /** Horizon T of the equivalence tests. */
@@ -525,7 +533,7 @@ export async function readState(opt: ProgramOptimizer): Promise<Map<string, Floa
 export async function oneStepFromMidRun(def: AlgorithmDef, bounds: TrackOptions = {}, extra: ProgramOptimizerOptions = {}): Promise<{ comparison: Comparison; opt: ProgramOptimizer; engineMismatches: string[] }> {
   const d = 37;
   const n = layoutOf(def).workerOps ? 3 : 1;
-  const hyper = testHyper(def);
+  const hyper = tfjsExample(def);
   const t = 3;
   const s = midRunState(def, hyper, d, n, t, 11);
   const rng = f32Random(5);
