@@ -18,7 +18,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNoise, noiseModels, sampleNoise } from '../src/noise/index.ts';
 import { SymmetricStableNoise } from '../src/noise/stable.ts';
-import { normalCdf, studentTCdf } from '../src/noise/special.ts';
+import { normalCdf, studentTCdf } from '../src/stats/special.ts';
 import type { NoiseModel } from '../src/noise/types.ts';
 
 const N = 1 << 18;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { uniformOpen } from '../rng/streams.ts';
 import { BimodalNoise, bimodalMixtureIsBimodal } from './bimodal.ts';
-import { normalCdf } from './special.ts';
+import { normalCdf } from '../stats/special.ts';
 import { expectUserError, wordFor } from './test-util.ts';
 
 /** Local maxima of the density on a uniform grid of n points over [-b - 6w, a + 6w]. */

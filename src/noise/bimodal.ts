@@ -1,7 +1,7 @@
 import { UserInputError, shown } from '../core/errors.ts';
 import { uniformOpen } from '../rng/streams.ts';
 import { momentExists, requireKappa } from './moments.ts';
-import { normalAbsMoment, normalCdf, normalPdf } from './special.ts';
+import { normalAbsMoment, normalCdf, normalPdf } from '../stats/special.ts';
 import type { NoiseModel } from './types.ts';
 
 /** Smallest rescaled uniform used (only reached when U1 equals p exactly): below every uniformOpen value. */

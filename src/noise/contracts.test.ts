@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { BimodalNoise, GaussianNoise, momentExists, RademacherNoise, StudentTNoise, SymmetricParetoNoise, SymmetricStableNoise, type NoiseModel } from './index.ts';
 import { sampleNoise, sampleScaledNoise } from './index.ts';
-import { normalPdf } from './special.ts';
+import { normalPdf } from '../stats/special.ts';
 
 // Contracts found unchecked by mutation testing of src/noise (npm run mutate -- noise).
 describe('noise model contracts', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { normals4 } from '../rng/streams.ts';
 import { GaussianNoise, gaussianAbsMoment } from './gaussian.ts';
-import { normalCdf } from './special.ts';
+import { normalCdf } from '../stats/special.ts';
 import { expectUserError } from './test-util.ts';
 
 const words = fc.uint32Array({ minLength: 4, maxLength: 4 });

@@ -1,6 +1,6 @@
 import { normals4 } from '../rng/streams.ts';
 import { momentExists, requireKappa } from './moments.ts';
-import { lnGamma, normalCdf, normalPdf } from './special.ts';
+import { lnGamma, normalCdf, normalPdf } from '../stats/special.ts';
 import type { NoiseModel } from './types.ts';
 
 /**

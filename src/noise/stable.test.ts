@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { uniformOpen } from '../rng/streams.ts';
 import { gaussianAbsMoment } from './gaussian.ts';
-import { normalCdf } from './special.ts';
+import { normalCdf } from '../stats/special.ts';
 import { SymmetricStableNoise, stableAbsMomentFormula } from './stable.ts';
 import { expectUserError } from './test-util.ts';
 

@@ -2,7 +2,7 @@ import { UserInputError, shown } from '../core/errors.ts';
 import { uniformOpen } from '../rng/streams.ts';
 import { gaussianAbsMoment } from './gaussian.ts';
 import { momentExists, requireKappa } from './moments.ts';
-import { lnGamma, normalCdf, normalPdf } from './special.ts';
+import { lnGamma, normalCdf, normalPdf } from '../stats/special.ts';
 import type { NoiseModel } from './types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { UserInputError, shown } from '../core/errors.ts';
 import { uniformOpen } from '../rng/streams.ts';
 import { momentExists, requireKappa } from './moments.ts';
-import { lnGamma, studentTCdf, studentTPdf } from './special.ts';
+import { lnGamma, studentTCdf, studentTPdf } from '../stats/special.ts';
 import type { NoiseModel } from './types.ts';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { quantileSorted } from 'simple-statistics';
 import { requireInterval, UserInputError } from '../core/errors.ts';
-import { regGammaP, studentTCdf } from '../noise/special.ts';
+import { regGammaP, studentTCdf } from './special.ts';
 
 /**
  * Quantile of Student's t with nu > 0 degrees of freedom: the t with P(T <= t) = p, by bisection
