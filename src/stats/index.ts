@@ -8,10 +8,12 @@
  *   Bernstein lower limit;
  * - mean-tests.ts: the Welch interval of a difference of means, the chi-square acceptance
  *   interval of a mean;
- * - bootstrap.ts: Philox resampling, the bootstrap over replicas and over seeds.
+ * - bootstrap.ts: Philox resampling, the bootstrap over replicas and over seeds;
+ * - special.ts: special functions (gamma, incomplete gamma, erf, normal and Student-t
+ *   distributions, normal absolute moments).
  *
- * Layering: src/stats imports only src/core, src/rng and src/noise/special.ts (and
- * simple-statistics), so every layer above the noise models may use it.
+ * Layering: src/stats imports only src/core and src/rng (and simple-statistics), so every layer
+ * above them may use it (src/layering.test.ts).
  */
 export * from './bootstrap.ts';
 export * from './descriptive.ts';
