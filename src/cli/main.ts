@@ -105,7 +105,7 @@ interface LemmasOptions {
   json?: boolean;
 }
 
-/** Checks the lemma catalogue (or `--only`), writes reports/lemmas.{md,tex,json}; ok when every verdict is as declared. */
+/** Checks the lemma catalogue (or `--only`), writes reports/lemmas.{md,json}; ok when every verdict is as declared. */
 export function lemmasCommand(catalogue: Catalogue, o: LemmasOptions): { ok: boolean; results: LemmaResult[] } {
   if (o.path !== undefined && o.seed === undefined) throw new UserInputError('--path', 'needs --seed (a replay path belongs to one seed)');
   const list = o.only ? o.only.split(',').map((id) => catalogue.lemmas.get(id.trim())) : catalogue.lemmas.all();
@@ -191,7 +191,7 @@ export function program(catalogue: Catalogue): Command {
     });
   cmd
     .command('lemmas')
-    .description('check every lemma (fast-check properties, float64) and write reports/lemmas.{md,tex,json}')
+    .description('check every lemma (fast-check properties, float64) and write reports/lemmas.{md,json}')
     .option('--only <ids>', 'comma-separated lemma ids')
     .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', positiveInt('--runs'))
     .option('--seed <s>', 'fast-check seed (default: a fixed seed per lemma)', positiveInt('--seed', 0))

@@ -73,7 +73,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   } else {
     notes.lemma = [
       fs.existsSync(path.join(reportsDir, 'lemmas.md'))
-        ? 'No `lemmas.json` yet: the lemma checks are reported in `lemmas.md` (and `lemmas.tex`) next to this file; this summary will list them once the lemma command writes `lemmas.json` (format: src/report/lemmas.ts).'
+        ? 'No `lemmas.json` yet: the lemma checks are reported in `lemmas.md` next to this file; this summary will list them once the lemma command writes `lemmas.json` (format: src/report/lemmas.ts).'
         : 'No lemma results found (`lemmas.json`): run the lemma checks first (format read by this report: src/report/lemmas.ts).',
     ];
   }
@@ -113,7 +113,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   }
   const tableFiles = new Map<string, string>();
   for (const t of tables) {
-    files.set(`tex/${t.id}.tex`, tableTex(t));
+    files.set(`tex/${t.id}.tex`, t.tex ?? tableTex(t));
     tableFiles.set(t.id, `tex/${t.id}.tex`);
   }
   const ctx: RenderContext = { svgs, figureFiles, tableFiles };

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactLemma, variantOf } from '../lemmas/declare.ts';
-import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texMixed, writeLemmaReports } from './lemmas-text.ts';
+import { formatNumber, lemmaRows, renderLemmasMarkdown, renderLemmasTex, texMixed, writeLemmaFiles } from './lemmas-text.ts';
+import { parseLemmaResults } from './lemmas.ts';
 import { escapeTex } from './format.ts';
 import { checkLemma } from '../lemmas/runner.ts';
 
@@ -66,10 +67,11 @@ describe('lemma reports', () => {
     expect(formatNumber(Number.NaN)).toBe('n/a');
   });
 
-  it('writes both files into the given directory (never reports/ from tests)', () => {
+  it('writes lemmas.md and lemmas.json into the given directory (never reports/ from tests); the json reads back as the same rows', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signcheck-lemmas-'));
-    const paths = writeLemmaReports(results, dir);
+    const paths = writeLemmaFiles(results, dir);
     expect(readFileSync(paths.markdown, 'utf8')).toBe(renderLemmasMarkdown(results));
-    expect(readFileSync(paths.tex, 'utf8')).toBe(renderLemmasTex(results));
+    const back = parseLemmaResults(JSON.parse(readFileSync(paths.json, 'utf8')));
+    expect(back.lemmas).toEqual(lemmaRows(results));
   });
 });

@@ -23,6 +23,8 @@ export interface TableColumn {
 export interface Table {
   /** File-name-safe id, unique in the report (the LaTeX file is `tex/<id>.tex`). */
   readonly id: string;
+  /** The table's own LaTeX text for `tex/<id>.tex`, in place of the generic booktabs rendering. */
+  readonly tex?: string;
   readonly title: string;
   readonly caption: string;
   readonly columns: readonly TableColumn[];

@@ -1,11 +1,14 @@
 /**
  * A small but complete set of report inputs for tests: a rate theorem's results rows and summary
- * (synthetic values with a known exponent, analysed by the real pipeline), a lemmas.json, and a
+ * (synthetic values with a known exponent, analysed by the real pipeline), a lemmas.json (one real lemma checked), and a
  * tiny seed-experiment run. Used by build.test.ts and browser.test.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { seedExperiments } from '../../experiments/seeds/index.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { checkLemma } from '../../src/lemmas/runner.ts';
+import { lemmaRows } from '../../src/report/lemmas-text.ts';
 import { writeFileAtomic } from '../../src/core/files.ts';
 import { runExperiment } from '../../src/experiments/runner.ts';
 import { analyzeTheorem } from '../../src/theorems/analysis.ts';
@@ -39,10 +42,7 @@ export async function writeFixtureInputs(dir: string): Promise<{ reportsDir: str
   writeResultsFile(path.join(resultsDir, `${th.id}.jsonl`), rows, { timing: false });
   const summary = analyzeTheorem(th, rows, 1000);
   writeFileAtomic(path.join(dir, 'rates.json'), `${JSON.stringify({ [th.id]: summary }, null, 1)}\n`);
-  writeFileAtomic(
-    path.join(dir, 'lemmas.json'),
-    `${JSON.stringify([{ id: 'sign-mismatch', title: 'Sign mismatch', statement: '\\sum_i |g_i| 1[\\mathrm{sign}\\, g_i \\ne \\mathrm{sign}\\, v_i] \\le \\|g - v\\|_1', source: 'P1 App. A', kind: 'exact', expect: 'holds', verdict: 'holds', runs: 200, seed: 42, smallestRelativeMargin: 0.0012 }], null, 1)}\n`,
-  );
+  writeFileAtomic(path.join(dir, 'lemmas.json'), `${JSON.stringify(lemmaRows([checkLemma(builtinCatalogue.lemmas.get('sign-mismatch'), { runs: 200 })]), null, 1)}\n`);
   await runExperiment(seedExperiments.get('sparse-noise-toy'), { profile: 'tiny', processes: 1, outDir: path.join(resultsDir, 'experiments') });
   return { reportsDir: dir, resultsDir };
 }
