@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { requireInteger, UserInputError } from '../core/errors.ts';
-import { DEFAULT_RUNS, type CheckContext, type CheckOptions, type Lemma, type LemmaDeclarationInfo, type LemmaResult, type Outcome, type Verdict } from './types.ts';
+import { DEFAULT_RUNS, type CheckContext, type CheckOptions, type Lemma, type LemmaDeclarationInfo, type LemmaResult, type Outcome, type LemmaVerdict } from './types.ts';
 
 /** Denominator floor of the default margin scale max(|rhs|, TINY). */
 export const TINY = 1e-300;
@@ -147,7 +147,7 @@ export function checkLemma(lemma: Lemma, options: CheckOptions = {}): LemmaResul
   });
 
   const refuted = details.failed && details.errorInstance instanceof LemmaViolation;
-  let verdict: Verdict;
+  let verdict: LemmaVerdict;
   if (firstError || (details.failed && !refuted)) verdict = 'ERROR';
   else if (lemma.expect === 'holds') verdict = refuted ? 'VIOLATED' : 'holds';
   else verdict = refuted ? 'refuted as expected' : 'UNEXPECTEDLY HELD';
@@ -205,6 +205,6 @@ export function checkLemmas(lemmas: readonly Lemma[], options: CheckOptions = {}
 }
 
 /** True for the verdicts that agree with the declaration ('holds', 'refuted as expected'). */
-export function verdictAsExpected(v: Verdict): boolean {
+export function verdictAsExpected(v: LemmaVerdict): boolean {
   return v === 'holds' || v === 'refuted as expected';
 }

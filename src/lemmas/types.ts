@@ -123,7 +123,7 @@ export const DEFAULT_RUNS = 200;
  * - 'ERROR': the check threw or produced a non-finite value (the domain strays outside where the
  *   computation is defined); never counts as a refutation.
  */
-export type Verdict = 'holds' | 'VIOLATED' | 'refuted as expected' | 'UNEXPECTEDLY HELD' | 'ERROR';
+export type LemmaVerdict = 'holds' | 'VIOLATED' | 'refuted as expected' | 'UNEXPECTEDLY HELD' | 'ERROR';
 
 /** Options of {@link checkLemma}. */
 export interface CheckOptions {
@@ -169,7 +169,7 @@ export interface LemmaResult {
   /** Evaluations that held with tolerance / scale <= RESOLUTION (1e-8): the ones the margin is taken over. */
   readonly resolvedEvaluations: number;
   readonly seed: number;
-  readonly verdict: Verdict;
+  readonly verdict: LemmaVerdict;
   /**
    * min of (rhs - lhs) / scale for '<=' lemmas, of -|lhs - rhs| / scale for '=' lemmas, over the
    * resolved evaluations and any violation (NaN when there was none).

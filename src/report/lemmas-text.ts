@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
 import { RESOLUTION, verdictAsExpected } from '../lemmas/runner.ts';
 import { escapeTex } from './format.ts';
-import type { LemmaResult, Verdict } from '../lemmas/types.ts';
+import type { LemmaResult, LemmaVerdict } from '../lemmas/types.ts';
 
 /**
  * Reports of the lemma checks (reports/lemmas.md, and the report's tex/lemmas.tex): one row per lemma or
@@ -36,7 +36,7 @@ export interface LemmaRow {
   readonly smallestRelativeMargin: number;
   readonly relativeToleranceAtSmallest: number;
   readonly tightWithin?: number;
-  readonly verdict: Verdict;
+  readonly verdict: LemmaVerdict;
   readonly asExpected: boolean;
   /** Counterexample as JSON text (refutations and errors). */
   readonly counterexample?: string;

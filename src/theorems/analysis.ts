@@ -18,7 +18,7 @@
  *    check of a negative result.
  */
 import { UserInputError, requireInteger, requireInterval, requireNonNegative, shown } from '../core/errors.ts';
-import { parseBound, type Bound, type Scope } from './bound.ts';
+import { parseBound, type Bound, type SymbolValues } from './bound.ts';
 import {
   MIN_RESAMPLES,
   bootstrapReplicas,
@@ -40,7 +40,7 @@ import {
   verdictRank,
   type StallStatus,
   type ValueStatus,
-  type Verdict,
+  type SlopeVerdict,
 } from './verdict.ts';
 
 /** What to analyse and how; one per (theorem, metric). */
@@ -55,7 +55,7 @@ export interface RateAnalysisSpec {
    * Values of bound symbols that are not row columns (T, d, n) or numeric row params, e.g.
    * `{ eta0: 0.5, L: 1 }`. A symbol given both here and by a row must agree.
    */
-  readonly constants?: Scope;
+  readonly constants?: SymbolValues;
   /** Swept variables fitted jointly: T, d, n or numeric params (e.g. kappa). */
   readonly variables: readonly string[];
   /** Verdict tolerance on slopes (>= 0). */
@@ -105,7 +105,7 @@ export interface VariableFit {
   readonly boundLocalSlope: { readonly min: number; readonly max: number };
   /** Smallest and largest value of the variable over the fitted cells. */
   readonly range: [number, number];
-  readonly verdict: Verdict;
+  readonly verdict: SlopeVerdict;
   readonly reason: string;
 }
 
@@ -193,7 +193,7 @@ function variableValue(row: ResultRow, v: string): number {
   return x;
 }
 
-function boundPoint(row: ResultRow, bound: Bound, constants: Scope): Record<string, number> {
+function boundPoint(row: ResultRow, bound: Bound, constants: SymbolValues): Record<string, number> {
   const point: Record<string, number> = {};
   for (const s of bound.used) {
     let fromRow: number | undefined;
@@ -325,7 +325,7 @@ interface Settings {
   level: number;
   tol: number;
   variables: string[];
-  constants: Scope;
+  constants: SymbolValues;
 }
 
 function analyzeSeries(

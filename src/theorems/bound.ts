@@ -55,7 +55,7 @@ const BUILTIN_CONSTANTS = new Set(['pi', 'e']);
 const SYMBOL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Values of a bound's symbols at one point, e.g. `{ T: 1024, d: 16, n: 1 }`. */
-export type Scope = Readonly<Record<string, number>>;
+export type SymbolValues = Readonly<Record<string, number>>;
 
 /**
  * A parsed bound. Create with {@link parseBound}; all methods throw {@link UserInputError} for a
@@ -72,22 +72,22 @@ export interface Bound {
   /** Declared symbols that the expression actually uses. */
   readonly used: readonly string[];
   /** $B(p)$. */
-  evaluate(point: Scope): number;
+  evaluate(point: SymbolValues): number;
   /** $\partial B / \partial v$ at p (symbolic derivative of the active piece). */
-  partial(variable: string, point: Scope): number;
+  partial(variable: string, point: SymbolValues): number;
   /** Local log-log slope $v\,\partial_v B / B$ at p. */
-  localSlope(variable: string, point: Scope): number;
+  localSlope(variable: string, point: SymbolValues): number;
   /**
    * Sweep slopes: OLS coefficients of $\log B(p_k)$ on $(1, \log v_{1,k}, ..., \log v_{m,k})$ over
    * the points $p_k$; returns one slope per variable, in the order given. The variables must vary
    * independently over the points (else the regression is singular: UserInputError).
    */
-  sweepSlopes(variables: readonly string[], points: readonly Scope[]): number[];
+  sweepSlopes(variables: readonly string[], points: readonly SymbolValues[]): number[];
   /**
    * One-variable sweep slope: v takes `values`, every other symbol is held at `fixed`.
    * Same as `sweepSlopes([v], values.map(x => ({ ...fixed, [v]: x })))[0]`.
    */
-  sweepSlope(variable: string, values: readonly number[], fixed: Scope): number;
+  sweepSlope(variable: string, values: readonly number[], fixed: SymbolValues): number;
 }
 
 function describeNode(node: MathNode): string {
@@ -175,7 +175,7 @@ class ParsedBound implements Bound {
     this.hasPieces = pieces;
   }
 
-  private checkPoint(point: Scope, what: string): void {
+  private checkPoint(point: SymbolValues, what: string): void {
     for (const s of this.used) {
       const v = point[s];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -184,7 +184,7 @@ class ParsedBound implements Bound {
     }
   }
 
-  private evalNode(node: MathNode, point: Scope): number {
+  private evalNode(node: MathNode, point: SymbolValues): number {
     let code = this.compiled.get(node);
     if (!code) {
       code = node.compile();
@@ -201,7 +201,7 @@ class ParsedBound implements Bound {
     return value;
   }
 
-  evaluate(point: Scope): number {
+  evaluate(point: SymbolValues): number {
     this.checkPoint(point, 'evaluation');
     const b = this.evalNode(this.root, point);
     if (!Number.isFinite(b)) {
@@ -215,7 +215,7 @@ class ParsedBound implements Bound {
    * tie) and records the choices in `signature`, so the derivative of each smooth piece
    * combination is built once.
    */
-  private resolve(node: MathNode, point: Scope, variable: string, signature: number[]): MathNode {
+  private resolve(node: MathNode, point: SymbolValues, variable: string, signature: number[]): MathNode {
     const name = fnName(node);
     if (isFunctionNode(node) && (name === 'max' || name === 'min')) {
       const args = node.args.map((a) => this.resolve(a, point, variable, signature));
@@ -248,7 +248,7 @@ class ParsedBound implements Bound {
     }
   }
 
-  partial(variable: string, point: Scope): number {
+  partial(variable: string, point: SymbolValues): number {
     this.checkVariable(variable);
     this.checkPoint(point, 'derivative');
     let key = variable;
@@ -270,7 +270,7 @@ class ParsedBound implements Bound {
     return value;
   }
 
-  localSlope(variable: string, point: Scope): number {
+  localSlope(variable: string, point: SymbolValues): number {
     this.checkVariable(variable);
     const b = this.evaluate(point);
     if (!(b > 0)) throw new UserInputError(`bound "${this.source}"`, 'must be > 0 where a log-log slope is taken', `got ${b} at ${shown(point)}`);
@@ -281,7 +281,7 @@ class ParsedBound implements Bound {
     return (v * this.partial(variable, point)) / b;
   }
 
-  sweepSlopes(variables: readonly string[], points: readonly Scope[]): number[] {
+  sweepSlopes(variables: readonly string[], points: readonly SymbolValues[]): number[] {
     if (variables.length === 0) throw new UserInputError('variables', 'must name at least one swept variable');
     for (const v of variables) {
       if (!this.symbols.includes(v)) {
@@ -308,7 +308,7 @@ class ParsedBound implements Bound {
     return olsFit(X, y, variables).coefficients.slice(1);
   }
 
-  sweepSlope(variable: string, values: readonly number[], fixed: Scope): number {
+  sweepSlope(variable: string, values: readonly number[], fixed: SymbolValues): number {
     return this.sweepSlopes(
       [variable],
       values.map((x) => ({ ...fixed, [variable]: x })),

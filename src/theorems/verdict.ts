@@ -23,15 +23,15 @@ import { UserInputError, requireNonNegative, shown } from '../core/errors.ts';
 export const VERDICTS = ['FAIL', 'INCONCLUSIVE', 'PASS', 'TIGHT'] as const;
 
 /** Outcome of a slope check. */
-export type Verdict = (typeof VERDICTS)[number];
+export type SlopeVerdict = (typeof VERDICTS)[number];
 
 /**
  * The worst of several verdicts in the order of {@link VERDICTS} (FAIL < INCONCLUSIVE < PASS <
  * TIGHT: PASS is worse than TIGHT here, unlike {@link verdictRank}, where both mean "holds");
  * INCONCLUSIVE when there are none.
  */
-export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
-  let worst: Verdict | null = null;
+export function worstVerdict(verdicts: readonly SlopeVerdict[]): SlopeVerdict {
+  let worst: SlopeVerdict | null = null;
   for (const v of verdicts) {
     if (!VERDICTS.includes(v)) throw new UserInputError('verdict', `must be one of ${VERDICTS.join(', ')}`, `got ${shown(v)}`);
     if (worst === null || VERDICTS.indexOf(v) < VERDICTS.indexOf(worst)) worst = v;
@@ -41,7 +41,7 @@ export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
 
 /** A verdict with a one-line reason quoting the numbers. */
 export interface VerdictResult {
-  readonly verdict: Verdict;
+  readonly verdict: SlopeVerdict;
   readonly reason: string;
 }
 
@@ -76,7 +76,7 @@ export function slopeVerdict(ci: readonly [number, number], boundSlope: number, 
  * TIGHT and PASS share a rank: both mean the claim holds; a move between them is a change worth
  * reporting (the exponent moved relative to the bound), not a regression.
  */
-export function verdictRank(v: Verdict): number {
+export function verdictRank(v: SlopeVerdict): number {
   switch (v) {
     case 'FAIL':
       return 0;
