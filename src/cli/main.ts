@@ -72,6 +72,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
         for (const { th, summary, outcome } of summaries) {
           const fits = summary.series.flatMap((s) => s.fit?.variables.map((v) => `${v.variable}: slope ${v.slope.toFixed(3)} [${v.ci[0].toFixed(3)}, ${v.ci[1].toFixed(3)}] vs bound ${v.boundSlope.toFixed(3)}`) ?? []);
           out(`${th.id}: ${outcome.verdict}  ${fits.join('; ')}`);
+          for (const note of outcome.notes) out(`  ${note}`);
         }
       },
     },

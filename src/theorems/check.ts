@@ -12,7 +12,7 @@ import { applyOverride, loadSweepConfig } from './config.ts';
 import { gpuFaultError, requireEngineChoice, selectEngine } from './engines.ts';
 import { theoremOutcome, type TheoremOutcome } from './outcome.ts';
 import { readResults } from './results/index.ts';
-import { resultsFile, runSweep, type EngineName } from './runner.ts';
+import { resultsFile, runSweep, sweepCompleteness, type EngineName } from './runner.ts';
 import type { ProfileName, RateTheorem, SweepCell } from './types.ts';
 
 /** Shard i of N, 0-based index. */
@@ -140,7 +140,18 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
   const summaries = list.map((th): TheoremCheck => {
     const file = resultsFile(o.out, th.id);
     if (!fs.existsSync(file)) throw new UserInputError('results', `no results file for ${th.id}: run the sweep first`, file);
-    const summary = analyzeTheorem(th, readResults(file).rows);
+    const rows = readResults(file).rows;
+    const changes = { transform: (cells: SweepCell[]) => applyOverride(th.id, cells, config?.theorems?.[th.id]), replicas: o.replicas ?? null };
+    const { missing, unexpected } = sweepCompleteness(th, profile, rows, changes);
+    if (missing.length || unexpected.length) {
+      const say = (what: string, keys: string[]) => (keys.length ? [`${keys.length} ${what} (first: ${keys[0]})`] : []);
+      throw new UserInputError(
+        `results of ${th.id}`,
+        `must hold exactly the cells of the declared ${profile} sweep (a complete, unsharded or merged set)`,
+        `${file}: ${[...say('declared cell(s) missing', missing), ...say('cell(s) not in the sweep', unexpected)].join('; ')}`,
+      );
+    }
+    const summary = analyzeTheorem(th, rows);
     return { th, summary, outcome: theoremOutcome(th, summary), file, profile };
   });
   o.events?.judged?.(summaries);

@@ -135,6 +135,36 @@ export interface SweepOptions {
   readonly transform?: (cells: SweepCell[]) => SweepCell[];
 }
 
+/** How a sweep's declared cells are changed before they run: a config's overrides, a replica count. */
+export type CellChanges = Pick<SweepOptions, 'transform' | 'replicas'>;
+
+/** The cells a sweep runs: the declaration's for the profile, with the config's overrides and the replica override applied. */
+export function sweepCells(th: RateTheorem, profile: ProfileName, changes: CellChanges = {}): SweepCell[] {
+  let cells = th.cells(profile);
+  if (changes.transform) cells = changes.transform(cells);
+  if (changes.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: changes.replicas! } }));
+  return cells;
+}
+
+/**
+ * Compares the cells present in a theorem's results rows with the sweep it declares (after the
+ * same changes as the run): every declared cell must be present under one of the engines found in
+ * the rows, and every row must belong to a declared cell. Returns the missing and unexpected keys.
+ */
+export function sweepCompleteness(th: RateTheorem, profile: ProfileName, rows: readonly ResultRow[], changes: CellChanges = {}): { missing: string[]; unexpected: string[] } {
+  const present = new Set(rows.map((r) => r.cell));
+  const engines = [...new Set(rows.map((r) => r.engine))].sort();
+  const declared = sweepCells(th, profile, changes).map((cell) => {
+    const spec = specFromRecipe(cell.recipe);
+    return (engines.length ? engines : ['cpu']).map((e) => cellKey(cellSpecOf(th.id, cell, spec, e as EngineName)));
+  });
+  const known = new Set(declared.flat());
+  return {
+    missing: declared.filter((keys) => !keys.some((k) => present.has(k))).map((keys) => keys[0]),
+    unexpected: [...present].filter((k) => !known.has(k)).sort(),
+  };
+}
+
 /** Path of a theorem's results file in a directory. */
 export function resultsFile(outDir: string, theoremId: string): string {
   return path.join(outDir, `${theoremId}.jsonl`);
@@ -153,10 +183,7 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   }
   const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
-  let cells = th.cells(opts.profile);
-  if (opts.transform) cells = opts.transform(cells);
-  if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
-  const keyed = cells.map((cell) => {
+  const keyed = sweepCells(th, opts.profile, opts).map((cell) => {
     const spec = specFromRecipe(cell.recipe);
     return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });

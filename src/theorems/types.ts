@@ -81,4 +81,35 @@ export interface RateTheorem extends Registered {
   };
   /** The sweep's cells for a profile (deterministic order). */
   cells(profile: ProfileName): SweepCell[];
+  /**
+   * Why an INCONCLUSIVE series is acceptable for this theorem (shown in the report). Without it an
+   * INCONCLUSIVE verdict does not count as the claim holding.
+   */
+  readonly inconclusiveWhy?: string;
+  /**
+   * Why diverged cells are expected here (shown in the report). Without it a diverged cell makes its
+   * series FAIL, with the step it diverged at.
+   */
+  readonly divergenceWhy?: string;
+  /**
+   * Present on a wrong variant: a changed algorithm, schedule, noise, start point or problem that
+   * the check must reject (a rate claim must come out FAIL; a negative result NOT REPRODUCED).
+   */
+  readonly variantOf?: RateVariantOf;
+}
+
+/**
+ * Kinds of wrong variants of a rate theorem: a method that does not converge at the claimed rate,
+ * a method without the mechanism the theorem is about, a plausible implementation mistake.
+ */
+export const VARIANT_KINDS = ['no-convergence', 'no-mechanism', 'implementation-mistake'] as const;
+export type VariantKind = (typeof VARIANT_KINDS)[number];
+
+/** What a wrong variant varies, and how. */
+export interface RateVariantOf {
+  /** Id of the theorem or negative result it varies. */
+  readonly theorem: string;
+  readonly kind: VariantKind;
+  /** What is changed, in words (for the report). */
+  readonly change: string;
 }

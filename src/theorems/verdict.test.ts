@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
-import { combineValueStatus, slopeVerdict, stallVerdict, valueRank, valueStatus, verdictRank } from './verdict.ts';
+import { combineValueStatus, slopeVerdict, stallVerdict, valueRank, valueStatus, verdictRank, worstVerdict } from './verdict.ts';
 
 describe('slopeVerdict', () => {
   const sB = -0.25;
@@ -16,6 +16,26 @@ describe('slopeVerdict', () => {
     expect(slopeVerdict([-0.6, -0.4], sB, tol).verdict).toBe('PASS');
     expect(slopeVerdict([-0.31, -0.22], sB, tol).verdict).toBe('PASS');
     expect(slopeVerdict([-0.4, -0.2], sB, tol).verdict).toBe('PASS');
+  });
+
+  it('SLOWER: the CI excludes s_B on the slow side, within tol (a zero-width CI too)', () => {
+    expect(slopeVerdict([-0.24, -0.21], sB, tol).verdict).toBe('SLOWER');
+    expect(slopeVerdict([-0.249, -0.2], sB, tol).verdict).toBe('SLOWER');
+    expect(slopeVerdict([-0.22, -0.22], sB, tol).verdict).toBe('SLOWER');
+    // a lower limit at s_B itself does not exclude it
+    expect(slopeVerdict([-0.25, -0.22], sB, tol).verdict).toBe('TIGHT');
+    // past the tolerance it is a FAIL, and straddling s_B + tol is INCONCLUSIVE
+    expect(slopeVerdict([-0.19, -0.18], sB, tol).verdict).toBe('FAIL');
+    expect(slopeVerdict([-0.24, -0.1], sB, tol).verdict).toBe('INCONCLUSIVE');
+    expect(verdictRank('SLOWER')).toBe(verdictRank('TIGHT'));
+  });
+
+  it('worstVerdict: FAIL < INCONCLUSIVE < SLOWER < PASS < TIGHT; none is INCONCLUSIVE', () => {
+    expect(worstVerdict(['TIGHT', 'PASS'])).toBe('PASS');
+    expect(worstVerdict(['TIGHT', 'SLOWER', 'PASS'])).toBe('SLOWER');
+    expect(worstVerdict(['SLOWER', 'INCONCLUSIVE'])).toBe('INCONCLUSIVE');
+    expect(worstVerdict(['TIGHT', 'FAIL', 'INCONCLUSIVE'])).toBe('FAIL');
+    expect(worstVerdict([])).toBe('INCONCLUSIVE');
   });
 
   it('FAIL: lower limit > s_B + tol', () => {

@@ -5,29 +5,32 @@
  * $[lo, hi]$ is compared with the bound's slope $s_B$ over the sweep range, with tolerance tol >= 0.
  * The rules are applied in this order, so exactly one verdict results:
  *
- * 1. **TIGHT** if $|lo - s_B| \le tol$ and $|hi - s_B| \le tol$ (equivalently
- *    $s_B - tol \le lo \le hi \le s_B + tol$): the whole CI sits within tol of the bound slope; the
- *    bound's exponent is attained in the sweep range. TIGHT implies the PASS condition, so it is a
- *    stronger PASS, and it is tested first.
- * 2. **PASS** if $hi \le s_B + tol$: the metric changes no faster (in the bound's direction) than the
+ * 1. **FAIL** if $lo > s_B + tol$: the whole CI is above the allowed slope; the claim is contradicted.
+ * 2. **SLOWER** if $s_B < lo$ and $hi \le s_B + tol$: the CI excludes the bound's slope on the slow
+ *    side, but by less than tol. It counts as the claim holding, flagged: the metric falls measurably
+ *    more slowly than the bound's exponent over this sweep.
+ * 3. **TIGHT** if $|lo - s_B| \le tol$ and $|hi - s_B| \le tol$ (and not SLOWER): the whole CI sits
+ *    within tol of the bound slope at both ends; the bound's exponent is
+ *    attained in the sweep range.
+ * 4. **PASS** if $hi \le s_B + tol$: the metric changes no faster (in the bound's direction) than the
  *    bound allows; the CI may lie well below $s_B$ (the algorithm beats the bound's rate).
- * 3. **FAIL** if $lo > s_B + tol$: the whole CI is above the allowed slope; the claim is contradicted.
- * 4. **INCONCLUSIVE** otherwise ($lo \le s_B + tol < hi$): the CI straddles the limit; more replicas
+ * 5. **INCONCLUSIVE** otherwise ($lo \le s_B + tol < hi$): the CI straddles the limit; more replicas
  *    or a wider sweep are needed.
  *
- * TIGHT and FAIL cannot both hold (TIGHT gives $lo \le hi \le s_B + tol$).
+ * SLOWER, TIGHT and PASS all imply $hi \le s_B + tol$, so none of them can be a FAIL.
  */
 import { UserInputError, requireNonNegative, shown } from '../core/errors.ts';
 
 /** The slope verdicts, worst first: the order in which a theorem's outcome takes the worst one. */
-export const VERDICTS = ['FAIL', 'INCONCLUSIVE', 'PASS', 'TIGHT'] as const;
+export const VERDICTS = ['FAIL', 'INCONCLUSIVE', 'SLOWER', 'PASS', 'TIGHT'] as const;
 
 /** Outcome of a slope check. */
 export type SlopeVerdict = (typeof VERDICTS)[number];
 
 /**
- * The worst of several verdicts in the order of {@link VERDICTS} (FAIL < INCONCLUSIVE < PASS <
- * TIGHT: PASS is worse than TIGHT here, unlike {@link verdictRank}, where both mean "holds");
+ * The worst of several verdicts in the order of {@link VERDICTS} (FAIL < INCONCLUSIVE < SLOWER <
+ * PASS < TIGHT: SLOWER and PASS are worse than TIGHT here, unlike {@link verdictRank}, where all
+ * three mean "holds");
  * INCONCLUSIVE when there are none.
  */
 export function worstVerdict(verdicts: readonly SlopeVerdict[]): SlopeVerdict {
@@ -63,18 +66,19 @@ export function slopeVerdict(ci: readonly [number, number], boundSlope: number, 
   const [lo, hi] = ci;
   const limit = boundSlope + tol;
   const text = `CI [${fmt(lo)}, ${fmt(hi)}] vs bound slope ${fmt(boundSlope)} +/- ${fmt(tol)}`;
+  if (lo > limit) return { verdict: 'FAIL', reason: `${text}: lower limit > ${fmt(limit)}` };
+  if (lo > boundSlope && hi <= limit) return { verdict: 'SLOWER', reason: `${text}: lower limit > bound slope ${fmt(boundSlope)} (slower than the bound, within tol)` };
   if (Math.abs(lo - boundSlope) <= tol && Math.abs(hi - boundSlope) <= tol) {
     return { verdict: 'TIGHT', reason: `${text}: whole CI within tol of the bound slope (bound attained)` };
   }
   if (hi <= limit) return { verdict: 'PASS', reason: `${text}: upper limit <= ${fmt(limit)}` };
-  if (lo > limit) return { verdict: 'FAIL', reason: `${text}: lower limit > ${fmt(limit)}` };
   return { verdict: 'INCONCLUSIVE', reason: `${text}: CI straddles ${fmt(limit)}` };
 }
 
 /**
- * Order used to decide whether a verdict worsened: FAIL 0 < INCONCLUSIVE 1 < PASS 2 = TIGHT 2.
- * TIGHT and PASS share a rank: both mean the claim holds; a move between them is a change worth
- * reporting (the exponent moved relative to the bound), not a regression.
+ * Order used to decide whether a verdict worsened: FAIL 0 < INCONCLUSIVE 1 < SLOWER 2 = PASS 2 =
+ * TIGHT 2. The last three share a rank: all mean the claim holds; a move between them is a change
+ * worth reporting (the exponent moved relative to the bound), not a regression.
  */
 export function verdictRank(v: SlopeVerdict): number {
   switch (v) {
@@ -82,11 +86,12 @@ export function verdictRank(v: SlopeVerdict): number {
       return 0;
     case 'INCONCLUSIVE':
       return 1;
+    case 'SLOWER':
     case 'PASS':
     case 'TIGHT':
       return 2;
     default:
-      throw new UserInputError('verdict', 'must be TIGHT, PASS, INCONCLUSIVE or FAIL', `got ${shown(v)}`);
+      throw new UserInputError('verdict', 'must be TIGHT, PASS, SLOWER, INCONCLUSIVE or FAIL', `got ${shown(v)}`);
   }
 }
 

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { theorems } from '../../experiments/theorems/index.ts';
 import { merge, readResults, serializeRows } from '../../src/theorems/results/index.ts';
-import { cpuRun, resultsFile, runSweep, type EngineRun } from '../../src/theorems/runner.ts';
+import { builtinCatalogue } from '../../catalogue.ts';
+import { checkTheorems } from '../../src/theorems/check.ts';
+import { cpuRun, resultsFile, runSweep, sweepCompleteness, type EngineRun } from '../../src/theorems/runner.ts';
 import type { SweepCell } from '../../src/theorems/types.ts';
 
 // a real declared sweep, shrunk: 4 cells of signum-separable with 3 replicas
@@ -43,5 +45,22 @@ describe('sweep runner', () => {
     expect([resumed.ran, resumed.skipped]).toEqual([2, 2]);
     const ref = await runSweep(th, { profile: 'quick', outDir: path.join(dir, 'ref'), engine: 'cpu', run: cpuRun, resume: false, transform: small });
     expect(serializeRows(readResults(resultsFile(dir, th.id)).rows, { timing: false })).toBe(serializeRows(readResults(ref.file).rows, { timing: false }));
+  });
+
+  it('a result set is checked against the declared sweep: a missing shard or a deleted cell is an error naming the cell', async () => {
+    const dir = tmp();
+    const shard = await runSweep(th, { profile: 'quick', outDir: dir, engine: 'cpu', run: cpuRun, resume: false, transform: small, shard: { index: 0, count: 2 } });
+    const rows = readResults(shard.file).rows;
+    const got = sweepCompleteness(th, 'quick', rows, { transform: small });
+    expect(got.missing.length).toBe(4 - shard.ran);
+    expect(got.missing.length).toBeGreaterThan(0);
+    expect(got.unexpected).toEqual([]);
+    // a cell that is not in the sweep (here: another theorem's grid) is named as unexpected
+    const foreign = sweepCompleteness(th, 'quick', rows, { transform: (cells) => small(cells).map((c) => ({ ...c, recipe: { ...c.recipe, T: c.recipe.T * 2 } })) });
+    expect(foreign.unexpected.length).toBe(shard.ran);
+    // through the pipeline: --analyze-only on the partial set is a usage error naming a missing cell
+    const only = [th.id];
+    const err = await checkTheorems({ theorems: builtinCatalogue.theorems, profile: 'quick', only, engine: 'cpu', out: dir, analyzeOnly: true, replicas: 3 }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/results of signum-separable: must hold exactly the cells of the declared quick sweep.*declared cell\(s\) missing \(first: signum-separable\/signum\//);
   });
 });
