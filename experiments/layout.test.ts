@@ -1,9 +1,11 @@
 /**
  * The catalogue's naming rule, file name = id, checked by importing every module and inspecting
  * what it exports:
- * - experiments/theorems/<id>.ts exports exactly one registered rate theorem, with that id, and
- *   every registered theorem has its file;
- * - experiments/seeds/<id>.ts: the same for seed experiments;
+ * - experiments/theorems/<id>.ts exports exactly one registered rate theorem that is not a wrong
+ *   variant, with that id, and its other exported theorems (arrays included) are wrong variants of it;
+ *   every registered theorem is exported by the file of its theorem;
+ * - experiments/seeds/<id>.ts exports exactly one registered seed experiment, with that id, and every
+ *   registered one has its file;
  * - lemmas/<id>.ts exports exactly one primary lemma (no `variantOf`) with that id, and its other
  *   exported lemmas are variants of it; every registered lemma is exported by the file of its
  *   primary;
@@ -16,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Registered, Registry } from '../src/core/registry.ts';
 import type { Lemma } from '../src/lemmas/types.ts';
+import type { RateTheorem } from '../src/theorems/types.ts';
 import { lemmas } from '../lemmas/index.ts';
 import { seedExperiments } from './seeds/index.ts';
 import { theorems } from './theorems/index.ts';
@@ -35,17 +38,30 @@ function declarationFiles(folder: string): string[] {
 async function registeredExports<T extends Registered>(folder: string, name: string, registry: Registry<T>): Promise<T[]> {
   const mod = (await import(pathToFileURL(path.join(ROOT, folder, `${name}.ts`)).href)) as Record<string, unknown>;
   const out: T[] = [];
-  for (const value of Object.values(mod)) {
+  for (const value of Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v]))) {
     const id = (value as { id?: unknown } | null)?.id;
     if (typeof id === 'string' && registry.has(id) && registry.get(id) === value) out.push(value as T);
   }
   return out;
 }
 
-describe.each([
-  ['experiments/theorems', theorems as Registry<Registered>],
-  ['experiments/seeds', seedExperiments as Registry<Registered>],
-] as const)('%s: file name = id', (folder, registry) => {
+describe('experiments/theorems: file name = id of its theorem', () => {
+  const files = declarationFiles('experiments/theorems');
+
+  it.each(files)('%s.ts exports one theorem of that id and only wrong variants of it', async (name) => {
+    const found = await registeredExports<RateTheorem>('experiments/theorems', name, theorems);
+    expect(found.filter((t) => t.variantOf === undefined).map((t) => t.id)).toEqual([name]);
+    for (const t of found) if (t.variantOf !== undefined) expect(t.variantOf.theorem, `${t.id} is a variant of`).toBe(name);
+  });
+
+  it('every registered theorem is exported by the file of its theorem', async () => {
+    const home = new Map<string, string>();
+    for (const name of files) for (const t of await registeredExports<RateTheorem>('experiments/theorems', name, theorems)) home.set(t.id, name);
+    for (const t of theorems.all()) expect(home.get(t.id), t.id).toBe(t.variantOf?.theorem ?? t.id);
+  });
+});
+
+describe.each([['experiments/seeds', seedExperiments as Registry<Registered>]] as const)('%s: file name = id', (folder, registry) => {
   it.each(declarationFiles(folder))('%s.ts exports exactly the registered entry of that id', async (name) => {
     const found = await registeredExports(folder, name, registry);
     expect(found.map((e) => e.id)).toEqual([name]);

@@ -1,4 +1,5 @@
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
 
 /** The deterministic instances (as for signsgd-deterministic): non-quadratic and non-separable, no sign(0) freezing. */
 const INSTANCES = [
@@ -58,3 +59,19 @@ export const aliasDeterministic: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (FAIL). */
+export const aliasDeterministicVariants: RateTheorem[] = [
+  wrongVariant(aliasDeterministic, {
+    suffix: 'fixed-step',
+    kind: 'no-mechanism',
+    change: 'SignSGD with a fixed step 0.05 in place of ALIAS\'s adaptive one (sign descent then settles at an oscillation of size ~ the step)',
+    recipe: (r) => ({ ...r, algorithm: 'signsgd', hyper: { lr: 0.05 } }),
+  }),
+  wrongVariant(aliasDeterministic, {
+    suffix: 'step-decays-too-fast',
+    kind: 'no-mechanism',
+    change: 'SignSGD with the step 0.05 T^{-3/2} in place of ALIAS\'s (the iterate cannot travel to x*)',
+    recipe: (r) => ({ ...r, algorithm: 'signsgd', hyper: { lr: '0.05 * T^(-3/2)' } }),
+  }),
+];

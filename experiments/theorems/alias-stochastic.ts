@@ -1,4 +1,5 @@
 import { createNoise } from '../../src/noise/index.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
 import { createProblem } from '../../src/problems/index.ts';
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
 
@@ -83,3 +84,19 @@ export const aliasStochastic: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (NOT REPRODUCED). */
+export const aliasStochasticVariants: RateTheorem[] = [
+  wrongVariant(aliasStochastic, {
+    suffix: 'symmetric-noise',
+    kind: 'no-mechanism',
+    change: 'Gaussian noise of the same sigma in place of the bimodal law (median = mean = 0: no bias for batch 1 to stall at)',
+    recipe: (r) => ({ ...r, noise: { model: 'gaussian', sigma: r.noise!.sigma } }),
+  }),
+  wrongVariant(aliasStochastic, {
+    suffix: 'contrast-batch-1',
+    kind: 'no-mechanism',
+    change: 'the contrast series runs batch 1 too (no increasing batch: the median bias stays)',
+    recipe: (r) => ({ ...r, hyper: { ...r.hyper, batch: 1 } }),
+  }),
+];

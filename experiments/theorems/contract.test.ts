@@ -15,7 +15,11 @@
  *   heterogeneous quadratics start exactly at x* (the MVSM sweeps, experiments/lib/mvsm-heterogeneous-quadratics.ts);
  * - negative results name a stall variable among the swept ones and contrast values that occur;
  * - reports/baseline/rates.json holds an entry made from this declaration (same bound, metric,
- *   variables, tolerance and aggregation).
+ *   variables, tolerance and aggregation);
+ * - a wrong variant varies a registered theorem, names its kind and change, keeps the claim (bound,
+ *   metric, variables, tolerance, aggregation) and runs different recipes in at least one cell;
+ * - every theorem declares at least two wrong variants, except those listed in VARIANTS_PENDING
+ *   with the reason (the list must be exact: a theorem that gets its variants leaves it).
  *
  * Sweeps whose cells are tuned by running the engine (counted by tuningRunCount) are checked on
  * their quick cells only: building their full cells takes minutes.
@@ -28,7 +32,8 @@ import { rowParams } from '../../src/theorems/runner.ts';
 import type { ProfileName, RateTheorem, SweepCell } from '../../src/theorems/types.ts';
 import { tuningRunCount } from '../lib/hyperparameter-tuning.ts';
 import { deltaAt } from '../lib/mvsm-heterogeneous-quadratics.ts';
-import { theorems } from './index.ts';
+import { VARIANT_KINDS } from '../../src/theorems/types.ts';
+import { theorems, VARIANTS_PENDING } from './index.ts';
 
 const BASELINE = JSON.parse(fs.readFileSync(new URL('../../reports/baseline/rates.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
 
@@ -167,5 +172,30 @@ describe.each(theorems.all().map((th) => [th.id, th] as const))('theorem declara
 describe('theorem registry', () => {
   it('the baseline holds no entry for an unregistered theorem', () => {
     for (const id of Object.keys(BASELINE)) expect(theorems.has(id), id).toBe(true);
+  });
+  it('every theorem has at least two wrong variants, or is listed in VARIANTS_PENDING with a reason', () => {
+    const few = theorems
+      .all()
+      .filter((th) => !th.variantOf && theorems.all().filter((v) => v.variantOf?.theorem === th.id).length < 2)
+      .map((th) => th.id);
+    expect(few).toEqual(Object.keys(VARIANTS_PENDING));
+    for (const why of Object.values(VARIANTS_PENDING)) expect(why.length).toBeGreaterThan(20);
+  });
+});
+
+describe.each(theorems.all().filter((v) => v.variantOf).map((v) => [v.id, v] as const))('wrong variant %s', (_id, v) => {
+  const of = v.variantOf!;
+  it('varies a registered theorem, names its kind and change, and keeps the claim', () => {
+    const th = theorems.get(of.theorem);
+    expect(th.variantOf).toBeUndefined();
+    expect(VARIANT_KINDS).toContain(of.kind);
+    expect(of.change.length).toBeGreaterThan(10);
+    for (const k of ['kind', 'bound', 'valueBound', 'metric', 'variables', 'tol', 'aggregation', 'stall'] as const) expect(v[k], k).toEqual(th[k]);
+  });
+  it('runs different recipes from its theorem in at least one quick cell', () => {
+    const th = theorems.get(of.theorem);
+    const a = th.cells('quick').map((c) => JSON.stringify(c.recipe));
+    const b = v.cells('quick').map((c) => JSON.stringify(c.recipe));
+    expect(b.some((r, i) => r !== a[i])).toBe(true);
   });
 });

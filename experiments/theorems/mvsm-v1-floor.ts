@@ -1,4 +1,5 @@
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
 import { mvsmRecipe, sweepG, v1Floor } from '../lib/mvsm-heterogeneous-quadratics.ts';
 
 const eta0 = 0.2;
@@ -73,3 +74,19 @@ export const mvsmV1Floor: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (NOT REPRODUCED). */
+export const mvsmV1FloorVariants: RateTheorem[] = [
+  wrongVariant(mvsmV1Floor, {
+    suffix: 'primary-v2',
+    kind: 'no-mechanism',
+    change: 'the v1 series runs MVSM v2 (the server sends S_1 of the mean vote: no drift away from x*, nothing to stall at)',
+    recipe: (r) => ({ ...r, algorithm: 'mvsm-v2' }),
+  }),
+  wrongVariant(mvsmV1Floor, {
+    suffix: 'contrast-v1',
+    kind: 'no-mechanism',
+    change: 'the v2 contrast series runs MVSM v1 (the biased majority vote: the contrast stalls too)',
+    recipe: (r) => ({ ...r, algorithm: 'mvsm-v1' }),
+  }),
+];

@@ -1,4 +1,6 @@
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
+import { frozenAtSmallestT, scaledStep } from '../lib/wrong-variants.ts';
 import { mvsmRecipe, sweepG } from '../lib/mvsm-heterogeneous-quadratics.ts';
 
 const eta0 = 1;
@@ -64,3 +66,13 @@ export const mvsmV2Rate: RateTheorem = {
     );
   },
 };
+
+/** Wrong variants: the check must reject each (FAIL). */
+export const mvsmV2Variants: RateTheorem[] = [
+  wrongVariant(mvsmV2Rate, {
+    suffix: 'constant-step',
+    kind: 'no-convergence',
+    change: 'eta and beta frozen at their values for the smallest T (a constant step cannot converge at a rate in T)',
+    cells: frozenAtSmallestT(mvsmV2Rate, ['lr', 'beta']),
+  }),
+];

@@ -1,4 +1,5 @@
 import { createNoise } from '../../src/noise/index.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
 import type { RunRecipe } from '../../src/engine/recipe.ts';
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
 
@@ -85,3 +86,19 @@ export const signsgdBatch1Biased: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (NOT REPRODUCED). */
+export const signsgdBatch1BiasedVariants: RateTheorem[] = [
+  wrongVariant(signsgdBatch1Biased, {
+    suffix: 'symmetric-noise',
+    kind: 'no-mechanism',
+    change: 'Gaussian noise of the same sigma in place of the bimodal law (median = mean = 0: no bias for batch 1 to stall at)',
+    recipe: (r) => ({ ...r, noise: { model: 'gaussian', sigma: r.noise!.sigma } }),
+  }),
+  wrongVariant(signsgdBatch1Biased, {
+    suffix: 'contrast-batch-1',
+    kind: 'no-mechanism',
+    change: 'the contrast series run batch-1 SignSGD too (no batch, no momentum: nothing removes the median bias)',
+    recipe: (r, cell) => (cell.params.variant === 'batch-1' ? r : { ...r, algorithm: 'signsgd', hyper: { lr: `${gamma0} * T^(-1/2)` } }),
+  }),
+];

@@ -1,4 +1,6 @@
 import { createProblem } from '../../src/problems/index.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
+import { frozenAtSmallestT, scaledStep } from '../lib/wrong-variants.ts';
 import type { Problem } from '../../src/problems/types.ts';
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
 
@@ -87,3 +89,19 @@ export const signsgdDeterministic: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (FAIL). */
+export const signsgdDeterministicVariants: RateTheorem[] = [
+  wrongVariant(signsgdDeterministic, {
+    suffix: 'constant-step',
+    kind: 'no-convergence',
+    change: 'the step frozen at its value for the smallest T: sign descent settles at an oscillation of size ~ gamma, so the average stops falling',
+    cells: frozenAtSmallestT(signsgdDeterministic, ['lr']),
+  }),
+  wrongVariant(signsgdDeterministic, {
+    suffix: 'step-decays-too-fast',
+    kind: 'implementation-mistake',
+    change: 'gamma = sqrt(Delta/L_inf) T^{-3/2} (an extra 1/T: the iterate cannot travel to x*)',
+    recipe: scaledStep('T^(-1)'),
+  }),
+];

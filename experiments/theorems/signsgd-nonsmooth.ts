@@ -1,4 +1,5 @@
 import type { RunRecipe } from '../../src/engine/recipe.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
 
 const eps = 0.5;
@@ -88,3 +89,19 @@ export const signsgdNonsmooth: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (NOT REPRODUCED). */
+export const signsgdNonsmoothVariants: RateTheorem[] = [
+  wrongVariant(signsgdNonsmooth, {
+    suffix: 'error-feedback-everywhere',
+    kind: 'no-mechanism',
+    change: 'every series runs EF-SignSGD with the decaying step (error feedback restores the dropped component: nothing stalls)',
+    recipe: (r) => ({ ...r, algorithm: 'ef-signsgd', hyper: { lr: `${c} / sqrt(t + 1)` } }),
+  }),
+  wrongVariant(signsgdNonsmooth, {
+    suffix: 'contrast-without-feedback',
+    kind: 'no-mechanism',
+    change: 'the EF-SignSGD contrast series runs plain SignSGD with the same step (no error feedback: the contrast stalls too)',
+    recipe: (r, cell) => (cell.params.variant === 'ef-signsgd' ? { ...r, algorithm: 'signsgd' } : r),
+  }),
+];

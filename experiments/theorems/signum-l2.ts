@@ -1,4 +1,6 @@
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
+import { frozenAtSmallestT, scaledStep } from '../lib/wrong-variants.ts';
 
 const eta0 = 0.4;
 /** Start per coordinate at d = 1: x0_i = a d^{-(1-growth)/2} (see `design`). */
@@ -87,3 +89,19 @@ export const signumL2: RateTheorem = {
     return cells;
   },
 };
+
+/** Wrong variants: the check must reject each (FAIL). */
+export const signumL2Variants: RateTheorem[] = [
+  wrongVariant(signumL2, {
+    suffix: 'constant-step',
+    kind: 'no-convergence',
+    change: 'eta and beta frozen at their values for the smallest T (a constant step cannot converge at a rate in T)',
+    cells: frozenAtSmallestT(signumL2, ['lr', 'beta']),
+  }),
+  wrongVariant(signumL2, {
+    suffix: 'step-decays-too-fast',
+    kind: 'implementation-mistake',
+    change: 'eta = eta0 d^{-1/2} T^{-7/4} (an extra 1/T: the iterate cannot travel, the Delta/(eta T) term stops falling)',
+    recipe: scaledStep('T^(-1)'),
+  }),
+];

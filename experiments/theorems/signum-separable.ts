@@ -1,4 +1,6 @@
 import type { RateTheorem, SweepCell } from '../../src/theorems/types.ts';
+import { wrongVariant } from '../../src/theorems/variants.ts';
+import { frozenAtSmallestT, scaledStep } from '../lib/wrong-variants.ts';
 
 const d = 10;
 const sigma = 1;
@@ -59,3 +61,19 @@ export const signumSeparable: RateTheorem = {
     });
   },
 };
+
+/** Wrong variants: the check must reject each (FAIL). */
+export const signumSeparableVariants: RateTheorem[] = [
+  wrongVariant(signumSeparable, {
+    suffix: 'constant-step',
+    kind: 'no-convergence',
+    change: 'eta and beta frozen at their values for the smallest T (a constant step cannot converge at a rate in T)',
+    cells: frozenAtSmallestT(signumSeparable, ['lr', 'beta']),
+  }),
+  wrongVariant(signumSeparable, {
+    suffix: 'step-decays-too-fast',
+    kind: 'implementation-mistake',
+    change: 'eta = eta0 T^{-7/4} (an extra 1/T: the iterate cannot travel, the Delta/(eta T) term stops falling)',
+    recipe: scaledStep('T^(-1)'),
+  }),
+];

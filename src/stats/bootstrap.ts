@@ -7,7 +7,8 @@
 import { requireInteger, requireInterval, shown, UserInputError } from '../core/errors.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { aggregate, type Aggregation } from './descriptive.ts';
-import { percentileInterval } from './quantiles.ts';
+import { percentileInterval, tQuantile } from './quantiles.ts';
+import { normalCdf } from './special.ts';
 
 /**
  * Philox key word 1 of the bootstrap's resampling stream ("boot" in ASCII), alongside the
@@ -66,6 +67,31 @@ export interface BootstrapOptions {
   readonly seed?: number;
   /** Two-sided confidence level of the reported intervals, in (0, 1) (default 0.95). */
   readonly level?: number;
+  /**
+   * 'percentile' (default): the central interval of the replicates at `level`. 'expanded': the
+   * expanded percentile interval ({@link expandedLevel}), which corrects the percentile interval's
+   * under-coverage at few replicas.
+   */
+  readonly interval?: 'percentile' | 'expanded';
+}
+
+/**
+ * The level at which the expanded percentile interval takes the replicates' central interval, for
+ * a nominal `level` and R replicas: $2\Phi(\sqrt{R/(R-1)}\, t_{R-1,(1+\ell)/2}) - 1$ (Hesterberg
+ * 2015, "What teachers should know about the bootstrap", sec. 3.3), capped at $1 - 2/B$ so that both
+ * ends stay inside the B replicates. For a statistic that is to first order a mean over replicas,
+ * the percentile interval is $\bar z \pm z_{(1+\ell)/2} s_R/\sqrt R$ with the plug-in
+ * $s_R = s_{R-1}\sqrt{(R-1)/R}$, which covers with probability
+ * $P(|t_{R-1}| \le z_{(1+\ell)/2}\sqrt{(R-1)/R}) < \ell$; the expanded level replaces
+ * $z_{(1+\ell)/2}$ by $\sqrt{R/(R-1)}\,t_{R-1,(1+\ell)/2}$, so the coverage is $\ell$ to first order.
+ * R = 1 has no interval to expand: the level is returned unchanged.
+ */
+export function expandedLevel(level: number, R: number, resamples: number): number {
+  requireInterval('level', level, 0, 1, 'open', 'open');
+  requireInteger('replicas', R, 1);
+  if (R < 2) return level;
+  const z = Math.sqrt(R / (R - 1)) * tQuantile((1 + level) / 2, R - 1);
+  return Math.min(2 * normalCdf(z) - 1, 1 - 2 / resamples);
 }
 
 /** Result of {@link bootstrapReplicas}: one entry per component of the statistic. */
@@ -98,7 +124,8 @@ export interface BootstrapResult {
  * For each resample the per-cell aggregates $\bar m^*_c$ are computed and passed to `statistic`,
  * which returns a vector (e.g. OLS coefficients of $\log \bar m^*$, Theil-Sen slopes, the
  * aggregates themselves). The interval of each component is the percentile interval of its B
- * replicates. Deterministic in (values, statistic, seed, B).
+ * replicates, or the expanded percentile interval ({@link expandedLevel}) with `interval: 'expanded'`.
+ * Deterministic in (values, statistic, seed, B).
  */
 export function bootstrapReplicas(
   values: readonly (readonly number[])[],
@@ -154,9 +181,10 @@ export function bootstrapReplicas(
   }
   const lo: number[] = [];
   const hi: number[] = [];
+  const at = (options.interval ?? 'percentile') === 'expanded' ? expandedLevel(level, R, B) : level;
   for (const r of reps) {
     r.sort();
-    const [l, h] = percentileInterval(r, level);
+    const [l, h] = percentileInterval(r, at);
     lo.push(l);
     hi.push(h);
   }
