@@ -10,7 +10,8 @@
  *    never averaged) or a value <= 0 (its log, or a resample's, would be undefined);
  * 3. joint OLS of $\log \bar m_c$ on $(1, \log v_{1,c}, ..., \log v_{k,c})$ over the remaining cells,
  *    $\bar m_c$ the replica mean or median; bootstrap over replicas ({@link bootstrapReplicas}) for
- *    percentile CIs of every coefficient; Theil-Sen ({@link theilSenPartial}) beside it, with its
+ *    expanded percentile CIs of every coefficient ({@link expandedLevel}: the percentile interval
+ *    corrected for its under-coverage at few replicas); Theil-Sen ({@link theilSenPartial}) beside it, with its
  *    own bootstrap CI from the same resamples;
  * 4. the bound's slope over the same cells ({@link Bound.sweepSlopes}: the same regression applied
  *    to $\log B$), its local slopes there (min and max), and the verdict ({@link slopeVerdict});
@@ -22,6 +23,7 @@ import { parseBound, type Bound, type SymbolValues } from './bound.ts';
 import {
   MIN_RESAMPLES,
   bootstrapReplicas,
+  expandedLevel,
   olsFit,
   olsProjector,
   partialPairs,
@@ -68,6 +70,11 @@ export interface RateAnalysisSpec {
   readonly seed?: number;
   /** Confidence level (default 0.95). */
   readonly level?: number;
+  /**
+   * Bootstrap interval of the slopes: 'expanded' (default; the expanded percentile interval, which
+   * covers at the nominal rate at few replicas: src/theorems/coverage.test.ts) or 'percentile'.
+   */
+  readonly interval?: 'expanded' | 'percentile';
   /** Check E[metric] <= B at every cell (only for bounds with explicit constants). */
   readonly valueCheck?: boolean;
   /**
@@ -300,7 +307,7 @@ export function analyzeRate(rows: readonly ResultRow[], spec: RateAnalysisSpec):
   const series: SeriesSummary[] = [];
   for (const key of [...bySeries.keys()].sort()) {
     const entry = bySeries.get(key)!;
-    series.push(analyzeSeries(key, entry.series, [...entry.cells.values()], spec, { aggregation, resamples, seed, level, tol, variables, constants }));
+    series.push(analyzeSeries(key, entry.series, [...entry.cells.values()], spec, { aggregation, resamples, seed, level, interval: spec.interval ?? 'expanded', tol, variables, constants }));
   }
   return {
     schema: 'signcheck.rate-summary/1',
@@ -323,6 +330,7 @@ interface Settings {
   resamples: number;
   seed: number;
   level: number;
+  interval: 'expanded' | 'percentile';
   tol: number;
   variables: string[];
   constants: SymbolValues;
@@ -431,7 +439,7 @@ function analyzeSeries(
       for (let c = 0; c < K; c++) out[o++] = agg[c];
       return out;
     };
-    const boot = bootstrapReplicas(usable.map(valuesOf), statistic, { aggregation: st.aggregation, resamples: st.resamples, seed: st.seed, level: st.level });
+    const boot = bootstrapReplicas(usable.map(valuesOf), statistic, { aggregation: st.aggregation, resamples: st.resamples, seed: st.seed, level: st.level, interval: st.interval });
     const ols = olsFit(X, Array.from(usable, (_, c) => Math.log(boot.estimate[P.p + p + c])), variables);
     const points = usable.map((c) => boundPoint(c.first, spec.bound, st.constants));
     // The bound's slopes use the same regression on the same cells.
@@ -477,7 +485,7 @@ function analyzeSeries(
         const vb = spec.valueBound ?? spec.bound;
         const point = boundPoint(c.first, vb, st.constants);
         const b = vb.evaluate(point);
-        const ci = percentileInterval(boot.replicates[i], cellLevel);
+        const ci = percentileInterval(boot.replicates[i], expandedLevel(cellLevel, valuesOf(c).length, st.resamples));
         return { cell: c.key, point, mean: boot.estimate[i], ci, bound: b, status: valueStatus(ci, b) };
       });
       let status = combineValueStatus(checks.map((c) => c.status));
@@ -503,7 +511,7 @@ function analyzeSeries(
       const levelCells = idx.map((i) => ({
         cell: usable[i].key,
         estimate: bootAgg!.estimate[bootAgg!.offset + i],
-        ci: percentileInterval(bootAgg!.replicates[bootAgg!.offset + i], cellLevel),
+        ci: percentileInterval(bootAgg!.replicates[bootAgg!.offset + i], expandedLevel(cellLevel, valuesOf(usable[i]).length, st.resamples)),
       }));
       const res = stallVerdict({
         level: sv.floor !== undefined ? { cis: levelCells.map((c) => c.ci), floor: sv.floor } : undefined,
