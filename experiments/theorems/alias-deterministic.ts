@@ -66,12 +66,14 @@ export const aliasDeterministicVariants: RateTheorem[] = [
     suffix: 'fixed-step',
     kind: 'no-mechanism',
     change: 'SignSGD with a fixed step 0.05 in place of ALIAS\'s adaptive one (sign descent then settles at an oscillation of size ~ the step)',
+    cells: (profile) => aliasDeterministic.cells(profile).filter((c) => c.recipe.algorithm === 'alias'),
     recipe: (r) => ({ ...r, algorithm: 'signsgd', hyper: { lr: 0.05 } }),
   }),
   wrongVariant(aliasDeterministic, {
     suffix: 'step-decays-too-fast',
     kind: 'no-mechanism',
     change: 'SignSGD with the step 0.05 T^{-3/2} in place of ALIAS\'s (the iterate cannot travel to x*)',
+    cells: (profile) => aliasDeterministic.cells(profile).filter((c) => c.recipe.algorithm === 'alias'),
     recipe: (r) => ({ ...r, algorithm: 'signsgd', hyper: { lr: '0.05 * T^(-3/2)' } }),
   }),
 ];

@@ -187,6 +187,11 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
     const spec = specFromRecipe(cell.recipe);
     return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });
+  const seen = new Set<string>();
+  for (const k of keyed) {
+    if (seen.has(k.key)) throw new UserInputError(`theorem ${th.id}`, 'must declare each cell once (two cells of its sweep run the same recipe)', k.key);
+    seen.add(k.key);
+  }
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
   let ran = 0;
   let skipped = 0;
