@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import type { SweepCell } from './types.ts';
-import { applyOverride, parseSweepConfig } from './config.ts';
+import { applyOverride, overrideModification, parseSweepConfig } from './config.ts';
 
 const known = ['signum-separable', 'signum-l2'];
 
@@ -50,5 +50,14 @@ describe('sweep configuration files', () => {
     expect(out).toHaveLength(1);
     expect(out[0].recipe).toMatchObject({ T: 64, replicas: 4, hyper: { lr: 0.1, beta: 0.5 }, noise: { sigma: 2 } });
     expect(() => applyOverride('x', cells, { T: [32] })).toThrow(/declared grid \{16, 64\}/);
+  });
+
+  it('refuses a sigma for a sweep without noise, and names what an override changes about the run', () => {
+    const exact: SweepCell = { recipe: { algorithm: 'signsgd', hyper: { lr: 0.1 }, problem: { family: 'separable-quadratic', params: { d: 4 } }, noise: null, T: 16, workers: 1, replicas: 2, seed: 1 }, params: {} };
+    expect(() => applyOverride('det', [exact], { sigma: 0.1 })).toThrow(/config theorems\.det\.sigma: needs a sweep with noise/);
+    expect(overrideModification({ hyper: { lr: 'T^(-1/2)' }, sigma: 2 })).toBe('hyper lr = T^(-1/2), sigma = 2');
+    expect(overrideModification({ seed: 3 })).toBe('seed = 3');
+    expect(overrideModification({ T: [64], replicas: 4 })).toBeNull();
+    expect(overrideModification(undefined)).toBeNull();
   });
 });

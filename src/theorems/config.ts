@@ -79,6 +79,9 @@ export function loadSweepConfig(file: string, knownTheorems: readonly string[]):
  */
 export function applyOverride(theoremId: string, cells: SweepCell[], o: TheoremOverride | undefined): SweepCell[] {
   if (!o) return cells;
+  if (o.sigma !== undefined && cells.every((c) => !c.recipe.noise)) {
+    throw new UserInputError(`config theorems.${theoremId}.sigma`, 'needs a sweep with noise (this one runs exact gradients: there is no noise scale to change)', `got ${o.sigma}`);
+  }
   let out = cells;
   for (const v of ['T', 'd', 'n'] as const) {
     const want = o[v];
@@ -100,4 +103,19 @@ export function applyOverride(theoremId: string, cells: SweepCell[], o: TheoremO
       ...(o.sigma !== undefined && c.recipe.noise ? { noise: { ...c.recipe.noise, sigma: o.sigma } } : {}),
     },
   }));
+}
+
+/**
+ * What an override changes about the run itself (hyperparameters, noise scale, seed), in words, or
+ * null when it only filters the grid or changes replicas: the theorem's verdict is then about a
+ * modified run, judged against the declared bound and constants, and the report says so.
+ */
+export function overrideModification(o: TheoremOverride | undefined): string | null {
+  if (!o) return null;
+  const parts = [
+    ...Object.entries(o.hyper ?? {}).map(([k, v]) => `hyper ${k} = ${v}`),
+    ...(o.sigma !== undefined ? [`sigma = ${o.sigma}`] : []),
+    ...(o.seed !== undefined ? [`seed = ${o.seed}`] : []),
+  ];
+  return parts.length ? parts.join(', ') : null;
 }

@@ -63,4 +63,16 @@ describe('sweep runner', () => {
     const err = await checkTheorems({ theorems: builtinCatalogue.theorems, profile: 'quick', only, engine: 'cpu', out: dir, analyzeOnly: true, replicas: 3 }).catch((e: Error) => e);
     expect(String(err)).toMatch(/results of signum-separable: must hold exactly the cells of the declared quick sweep.*declared cell\(s\) missing \(first: signum-separable\/signum\//);
   });
+
+  it('a config that changes the run (here: a constant step) marks the verdict "modified run" and says so', async () => {
+    const dir = tmp();
+    const config = path.join(dir, 'sweep.json');
+    fs.writeFileSync(config, JSON.stringify({ theorems: { [th.id]: { replicas: 3, hyper: { lr: 0.001 } } } }));
+    const r = await checkTheorems({ theorems: builtinCatalogue.theorems, profile: 'quick', only: [th.id], config, engine: 'cpu', out: dir });
+    const o = r.summaries[0].outcome;
+    expect(o.verdict).toMatch(/\(modified run\)$/);
+    expect(o.notes.join()).toMatch(/modified by the config \(hyper lr = 0\.001\): judged against the declared bound/);
+    // a constant step cannot converge at the claimed rate: the modified run fails
+    expect(o.ok).toBe(false);
+  });
 });
