@@ -13,6 +13,8 @@ import { verifySummary } from '../report/summary.ts';
 import { mergeResultDirs } from '../theorems/results/index.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
 import { ENGINE_CHOICES } from '../theorems/engines.ts';
+import { stabilityMarkdown, verdictStability } from '../theorems/stability.ts';
+import { writeFileAtomic } from '../core/files.ts';
 import type { ProfileName } from '../theorems/types.ts';
 import { progressLine } from './progress.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
@@ -39,7 +41,34 @@ interface RatesOptions {
   updateBaseline?: boolean;
   baseline: string;
   replicas?: number;
+  stability?: number;
   json?: boolean;
+}
+
+/**
+ * `rates --stability K`: the selected theorems under K master seeds; writes
+ * `<reports>/stability.{md,json}` and prints the outcome flip rates. Ok when every theorem is as
+ * expected under every seed.
+ */
+export async function stabilityCommand(catalogue: Catalogue, o: RatesOptions, K: number): Promise<boolean> {
+  for (const [flag, set] of [['--shard', o.shard !== undefined], ['--resume', o.resume], ['--analyze-only', o.analyzeOnly], ['--check', o.check], ['--update-baseline', o.updateBaseline]] as const) {
+    if (set) throw new UserInputError('--stability', `cannot be combined with ${flag} (each seed runs its own fresh sweep)`);
+  }
+  const report = await verdictStability(
+    { theorems: catalogue.theorems, profile: o.profile, ...(o.only ? { only: o.only.split(',') } : {}), ...(o.config ? { config: o.config } : {}), engine: o.engine, out: o.out, ...(o.replicas ? { replicas: o.replicas } : {}) },
+    K,
+    (k) => !o.json && !o.quiet && out(`stability: seed offset ${k} of ${K}`),
+  );
+  writeFileAtomic(path.join(o.reports, 'stability.md'), stabilityMarkdown(report));
+  writeFileAtomic(path.join(o.reports, 'stability.json'), `${JSON.stringify(report, null, 1)}\n`);
+  const ok = report.theorems.every((t) => t.outcomes.every((x) => x === 'as expected'));
+  if (o.json) out(JSON.stringify({ ok, stability: report }));
+  else if (!o.quiet) {
+    for (const t of report.theorems) out(`${t.theorem}: outcome flip rate ${t.flipRate.toFixed(2)} over ${K} seeds (${t.outcomes.join(', ')})`);
+    const flips = report.series.filter((x) => x.flipRate > 0);
+    out(`${flips.length} of ${report.series.length} series verdict(s) flip between seeds; table in ${path.join(o.reports, 'stability.md')}`);
+  }
+  return ok;
 }
 
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
@@ -184,10 +213,11 @@ export function program(catalogue: Catalogue): Command {
       if (!Number.isInteger(n) || n < 2) throw new UserInputError('--replicas', 'must be an integer >= 2', `got "${v}"`);
       return n;
     })
+    .option('--stability <K>', 'run and judge the theorems under K master seeds (seed offsets 0..K-1, each in <out>/seed-<k>) and report verdict flip rates; exit 1 unless every seed is as expected', positiveInt('--stability', 2))
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
-      const { ok } = await ratesCommand(catalogue, o);
+      const ok = o.stability !== undefined ? await stabilityCommand(catalogue, o, o.stability) : (await ratesCommand(catalogue, o)).ok;
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
   cmd

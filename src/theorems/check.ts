@@ -62,6 +62,11 @@ export interface CheckTheoremsOptions {
   readonly analyzeOnly?: boolean;
   /** Replicas per cell for every theorem; absent keeps each declaration's. */
   readonly replicas?: number;
+  /**
+   * Added to every cell's base seed (mod 2^32): the same sweep under another master seed, for
+   * stability checks (./stability.ts). Default 0.
+   */
+  readonly seedOffset?: number;
   /** Compare with the baseline file, or record these results in it. */
   readonly baseline?: { readonly file: string; readonly mode: 'check' | 'update' };
   readonly events?: CheckEvents;
@@ -106,10 +111,15 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
   const only = o.only ?? config?.only ?? [];
   if (o.only && o.only.every((id) => id.trim() === '')) throw new UserInputError('--only', 'must name at least one theorem id', `got "${o.only.join(',')}"`);
   const list = only.length ? only.map((id) => o.theorems.get(id.trim())) : o.theorems.all();
+  const offset = o.seedOffset ?? 0;
+  /** The config's overrides, then the seed offset. */
+  const cellTransform = (id: string) => (cells: SweepCell[]) =>
+    applyOverride(id, cells, config?.theorems?.[id]).map((c) => (offset ? { ...c, recipe: { ...c.recipe, seed: (c.recipe.seed + offset) >>> 0 } } : c));
   const sweeps: { id: string; sweep: SweepReport }[] = [];
   if (!o.analyzeOnly) {
     for (const th of list) {
       const { engine, run, why } = await selectEngine(engineChoice, th, profile);
+      const transform = cellTransform(th.id);
       const file = resultsFile(o.out, th.id);
       if (o.fresh && fs.existsSync(file)) fs.rmSync(file);
       o.events?.sweepStart?.(th);
@@ -123,7 +133,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
           ...(o.shard ? { shard: o.shard } : {}),
           resume: Boolean(o.resume),
           replicas: o.replicas ?? null,
-          transform: (cells) => applyOverride(th.id, cells, config?.theorems?.[th.id]),
+          transform,
           onCell: (done, total, cell) => o.events?.cell?.(th, done, total, cell),
         });
       } catch (err) {
@@ -141,7 +151,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
     const file = resultsFile(o.out, th.id);
     if (!fs.existsSync(file)) throw new UserInputError('results', `no results file for ${th.id}: run the sweep first`, file);
     const rows = readResults(file).rows;
-    const changes = { transform: (cells: SweepCell[]) => applyOverride(th.id, cells, config?.theorems?.[th.id]), replicas: o.replicas ?? null };
+    const changes = { transform: cellTransform(th.id), replicas: o.replicas ?? null };
     const { missing, unexpected } = sweepCompleteness(th, profile, rows, changes);
     if (missing.length || unexpected.length) {
       const say = (what: string, keys: string[]) => (keys.length ? [`${keys.length} ${what} (first: ${keys[0]})`] : []);

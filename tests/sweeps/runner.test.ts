@@ -6,6 +6,7 @@ import { theorems } from '../../experiments/theorems/index.ts';
 import { merge, readResults, serializeRows } from '../../src/theorems/results/index.ts';
 import { builtinCatalogue } from '../../catalogue.ts';
 import { checkTheorems } from '../../src/theorems/check.ts';
+import { stabilityMarkdown, verdictStability } from '../../src/theorems/stability.ts';
 import { cpuRun, resultsFile, runSweep, sweepCompleteness, type EngineRun } from '../../src/theorems/runner.ts';
 import type { SweepCell } from '../../src/theorems/types.ts';
 
@@ -74,5 +75,22 @@ describe('sweep runner', () => {
     expect(o.notes.join()).toMatch(/modified by the config \(hyper lr = 0\.001\): judged against the declared bound/);
     // a constant step cannot converge at the claimed rate: the modified run fails
     expect(o.ok).toBe(false);
+  });
+
+  it('stability: each master seed runs its own sweep (seed offset in every row) and the flip rates count the verdicts that differ', async () => {
+    const dir = tmp();
+    const only = [th.id, `${th.id}-constant-step`];
+    const r = await verdictStability({ theorems: builtinCatalogue.theorems, profile: 'quick', only, engine: 'cpu', out: dir, replicas: 3 }, 2);
+    expect(r.seeds).toBe(2);
+    expect(r.theorems.map((t) => t.theorem)).toEqual(only);
+    const seeds = (k: number) => new Set(readResults(resultsFile(path.join(dir, `seed-${k}`), th.id)).rows.map((row) => row.seed));
+    expect([...seeds(1)]).toEqual([...seeds(0)].map((x) => x + 1));
+    for (const s of r.series) {
+      expect(s.verdicts).toHaveLength(2);
+      expect(s.flipRate).toBe(s.verdicts[0] === s.verdicts[1] ? 0 : 0.5);
+    }
+    // the constant step is rejected under both seeds
+    expect(r.theorems[1]).toMatchObject({ outcomes: ['as expected', 'as expected'], flipRate: 0 });
+    expect(stabilityMarkdown(r)).toContain(`| ${th.id}-constant-step | 0.00 | as expected, as expected |`);
   });
 });
