@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UserInputError } from '../core/errors.ts';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose, fillNormals, laneWord } from '../rng/streams.ts';
 import { createNoise, noiseModels, sampleNoise, sampleScaledNoise, sparseSigma } from './index.ts';
 import { expectUserError } from './test-util.ts';
 
-const ids = ['gaussian', 'student-t', 'stable', 'pareto', 'rademacher', 'bimodal', 'centred-pareto'];
+/** The modules of src/noise that export a noise model class (a name ending in "Noise"), by module name. */
+async function modelModules(): Promise<string[]> {
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts') && x !== 'index.ts')) {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as Record<string, unknown>;
+    if (Object.entries(mod).some(([k, v]) => typeof v === 'function' && /Noise$/.test(k))) out.push(f.slice(0, -3));
+  }
+  return out.sort();
+}
 
 describe('noiseModels registry', () => {
+  it('every noise model module is registered as the family of its name, and every family has its module', async () => {
+    expect(await modelModules()).toEqual(noiseModels.ids().sort());
+  });
+
   it('lists every family with a summary and a parameter description', () => {
-    expect(noiseModels.ids().sort()).toEqual([...ids].sort());
     for (const fam of noiseModels.all()) {
       expect(fam.summary.length).toBeGreaterThan(10);
       expect(fam.paramDescription.length).toBeGreaterThan(0);
