@@ -14,7 +14,8 @@ import { mergeResultDirs } from '../theorems/results/index.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
 import { ENGINE_CHOICES } from '../theorems/engines.ts';
 import type { ProfileName } from '../theorems/types.ts';
-import { progressLine } from './progress.ts';
+import { availableParallelism } from 'node:os';
+import { jobsOption, poolNote, progressLine } from './progress.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
 
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
@@ -40,13 +41,19 @@ interface RatesOptions {
   baseline: string;
   replicas?: number;
   json?: boolean;
+  /** Worker processes (default: every core). */
+  jobs?: number;
 }
 
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
 export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promise<CheckTheoremsResult> {
   const speak = !o.json && !o.quiet;
   let bar: ReturnType<typeof progressLine> | null = null;
+  let pool = '';
   const result = await checkTheorems({
+    jobs: o.jobs ?? availableParallelism(),
+    theoremsModule: catalogue.theoremsModule,
+    onPool: (s) => (pool = poolNote(s)),
     theorems: catalogue.theorems,
     profile: o.profile,
     ...(o.only ? { only: o.only.split(',') } : {}),
@@ -61,7 +68,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
     ...(o.updateBaseline ? { baseline: { file: o.baseline, mode: 'update' as const } } : o.check ? { baseline: { file: o.baseline, mode: 'check' as const } } : {}),
     events: {
       sweepStart: (th) => (bar = progressLine(th.id)),
-      cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}`),
+      cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}${pool}`),
       sweepEnd: (th, r) => {
         bar?.end();
         if (r && speak) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${o.shard ? `shard ${o.shard}` : 'the sweep'} on ${r.engine} (${r.why}) -> ${r.file}`);
@@ -184,6 +191,7 @@ export function program(catalogue: Catalogue): Command {
       return n;
     })
     .option('--json', 'machine-readable output')
+    .addOption(jobsOption())
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
       const { ok } = await ratesCommand(catalogue, o);
@@ -263,9 +271,10 @@ export function program(catalogue: Catalogue): Command {
     .addOption(profile())
     .option('--reports <dir>', 'report directory', 'reports')
     .option('--json', 'machine-readable output: one JSON object with every verdict')
-    .action(async (o: { profile: ProfileName; reports: string; json?: boolean }) => {
+    .addOption(jobsOption())
+    .action(async (o: { profile: ProfileName; reports: string; json?: boolean; jobs?: number }) => {
       const lem = lemmasCommand(catalogue, { reports: o.reports, json: false, quiet: o.json });
-      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json });
+      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json, ...(o.jobs ? { jobs: o.jobs } : {}) });
       const summaryFile = verifySummary(o.reports, o.profile, lem.results, rates.summaries);
       if (!o.json) out(`wrote ${summaryFile}`);
       const reportCode = await reportCommand(catalogue, { reports: o.reports, quiet: true });

@@ -12,6 +12,7 @@ import { applyOverride, loadSweepConfig } from './config.ts';
 import { gpuFaultError, requireEngineChoice, selectEngine } from './engines.ts';
 import { theoremOutcome, type TheoremOutcome } from './outcome.ts';
 import { readResults } from './results/index.ts';
+import { CellPool, type PoolStatus } from './pool.ts';
 import { resultsFile, runSweep, type EngineName } from './runner.ts';
 import type { ProfileName, RateTheorem, SweepCell } from './types.ts';
 
@@ -65,6 +66,13 @@ export interface CheckTheoremsOptions {
   /** Compare with the baseline file, or record these results in it. */
   readonly baseline?: { readonly file: string; readonly mode: 'check' | 'update' };
   readonly events?: CheckEvents;
+  // Worker pool (./pool.ts, issue 20).
+  /** Worker processes for the CPU engine's cells (default 1: this process runs them). */
+  readonly jobs?: number;
+  /** Module exporting the theorem registry as `theorems` (the catalogue's `theoremsModule`), for jobs > 1. */
+  readonly theoremsModule?: string;
+  /** Hears every change of the pool's status (jobs > 1). */
+  readonly onPool?: (status: PoolStatus) => void;
 }
 
 /** One sweep that ran: how many cells ran and were resumed, where, and on which engine. */
@@ -108,6 +116,8 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
   const list = only.length ? only.map((id) => o.theorems.get(id.trim())) : o.theorems.all();
   const sweeps: { id: string; sweep: SweepReport }[] = [];
   if (!o.analyzeOnly) {
+    const pool = (o.jobs ?? 1) > 1 ? CellPool.open(o.jobs!, o.theoremsModule, o.onPool) : undefined;
+    for (const th of list) pool?.cellsOf(th.id, profile); // every theorem's cells start building in the pool
     for (const th of list) {
       const { engine, run, why } = await selectEngine(engineChoice, th, profile);
       const file = resultsFile(o.out, th.id);
@@ -125,8 +135,10 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
           replicas: o.replicas ?? null,
           transform: (cells) => applyOverride(th.id, cells, config?.theorems?.[th.id]),
           onCell: (done, total, cell) => o.events?.cell?.(th, done, total, cell),
+          ...(pool ? { pool } : {}),
         });
       } catch (err) {
+        pool?.close();
         o.events?.sweepEnd?.(th, null);
         if (err instanceof UserInputError || engine !== 'webgpu') throw err;
         throw await gpuFaultError(err, th.id, file);
@@ -135,6 +147,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
       o.events?.sweepEnd?.(th, sweep);
       sweeps.push({ id: th.id, sweep });
     }
+    pool?.close();
     if (o.shard) return { ok: true, profile, sweeps, summaries: [], baseline: null };
   }
   const summaries = list.map((th): TheoremCheck => {

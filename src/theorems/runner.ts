@@ -6,6 +6,8 @@ import { runCpu } from '../engine/cpu.ts';
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { cellKey, makeRow, ResultsWriter, shardOf, type CellSpec, type ParamValue, type ResultRow } from './results/index.ts';
+import { estimateCellMs, featuresOfRecipe } from './cost.ts';
+import { chunkCounts, type CellPool } from './pool.ts';
 import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts';
 
 /** Which engine runs the cells. */
@@ -133,6 +135,11 @@ export interface SweepOptions {
   readonly replicas?: number | null;
   /** Changes the declared cells (a config file's overrides, ./config.ts). */
   readonly transform?: (cells: SweepCell[]) => SweepCell[];
+  /**
+   * Runs the CPU engine's cells in this worker pool instead of `run` (./pool.ts); finished cells
+   * are still written in cell order. Ignored for other engines.
+   */
+  readonly pool?: CellPool;
 }
 
 /** Path of a theorem's results file in a directory. */
@@ -153,7 +160,7 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   }
   const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
-  let cells = th.cells(opts.profile);
+  let cells = opts.pool && opts.engine === 'cpu' ? await opts.pool.cellsOf(th.id, opts.profile) : th.cells(opts.profile);
   if (opts.transform) cells = opts.transform(cells);
   if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
   const keyed = cells.map((cell) => {
@@ -163,6 +170,9 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
   let ran = 0;
   let skipped = 0;
+  // With a pool every pending cell starts now; the loop below still takes them in cell order.
+  const pool = opts.engine === 'cpu' ? opts.pool : undefined;
+  const pooled = pool ? startPooled(pool, th.id, mine.filter((k) => !writer.finished.has(k.key))) : null;
   try {
     for (const k of mine) {
       if (writer.finished.has(k.key)) {
@@ -171,15 +181,35 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
         continue;
       }
       const t0 = performance.now();
-      const res = await opts.run(k.spec);
+      const res = pooled ? await pooled.get(k.cell)! : await opts.run(k.spec);
       writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha));
       ran++;
       opts.onCell?.(ran + skipped, mine.length, k.cell, performance.now() - t0);
     }
+  } catch (err) {
+    // Keep every cell the pool still finishes (in cell order), then report the first failure.
+    if (pooled) for (const k of mine) if (!writer.finished.has(k.key)) await pooled.get(k.cell)!.then((res) => writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha)), () => {});
+    throw err;
   } finally {
     writer.close();
   }
   return { file, ran, skipped, total: mine.length };
+}
+
+/**
+ * Submits cells to a pool, each split into replica ranges by its estimated cost (./cost.ts,
+ * {@link chunkCounts}); the promises are keyed by cell and never reject unobserved.
+ */
+function startPooled(pool: CellPool, theorem: string, cells: readonly { cell: SweepCell; spec: RunSpec }[]): Map<SweepCell, Promise<RunResult>> {
+  const costs = cells.map((c) => estimateCellMs(featuresOfRecipe(c.cell.recipe, c.spec.problem.d)));
+  const chunks = chunkCounts(costs, cells.map((c) => c.cell.recipe.replicas), pool.jobs);
+  const out = new Map<SweepCell, Promise<RunResult>>();
+  cells.forEach((c, i) => {
+    const p = pool.runCell(theorem, c.cell.recipe, chunks[i]);
+    p.catch(() => {});
+    out.set(c.cell, p);
+  });
+  return out;
 }
 
 /** The CPU engine as an {@link EngineRun}. */
