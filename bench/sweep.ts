@@ -3,9 +3,10 @@
  * `signcheck rates --profile quick --fresh` with `--jobs 1` (the serial path: every cell in the
  * command's own process) and then with `--jobs N` for each N of `--jobs-list` (default: 2 and
  * every core), then the same for `signcheck verify`. Each run is a fresh command-line process with
- * its own results directory; the table gives wall seconds, the speed-up over `--jobs 1`, and
- * whether the results files equal the serial run's apart from the timing column (wallMs and
- * checksums). Nothing is asserted (tests/sweeps/pool.test.ts asserts the equality); the table is
+ * its own results directory; the table gives wall seconds, CPU seconds of all its processes (a
+ * shared machine's load shows as wall time well above CPU time / jobs), the speed-up over
+ * `--jobs 1`, and whether the results files equal the serial run's apart from the timing and
+ * provenance columns (wallMs, gitSha and the checksums over them). Nothing is asserted (tests/sweeps/pool.test.ts asserts the equality); the table is
  * what README's "Every core" section shows.
  *
  * Flags: `--only ids` (rates only these theorems), `--jobs-list 1,2,4`, `--no-verify`.
@@ -30,9 +31,16 @@ const only = flag('--only');
 const bin = fileURLToPath(new URL('../bin/signcheck.mjs', import.meta.url));
 const root = fs.mkdtempSync(path.join(tmpdir(), 'signcheck-bench-sweep-'));
 
-/** A results file's text without its timing: wallMs zeroed, checksums dropped. */
+/**
+ * A results file's text without its timing: wallMs zeroed, checksums dropped, and the gitSha
+ * column blanked (a commit between the two runs changes it; it is provenance, not a result).
+ */
 function untimed(file: string): string {
-  return fs.readFileSync(file, 'utf8').replace(/"wallMs":[^,]*,/g, '"wallMs":0,').replace(/,"crc":"[0-9a-f]{8}"/g, '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .replace(/"wallMs":[^,]*,/g, '"wallMs":0,')
+    .replace(/"gitSha":"[^"]*",/g, '"gitSha":"",')
+    .replace(/,"crc":"[0-9a-f]{8}"/g, '');
 }
 
 function sameResults(a: string, b: string): string {
@@ -43,12 +51,17 @@ function sameResults(a: string, b: string): string {
   return diff.length ? `no (${diff.join(', ')})` : `yes (${fa.length} files)`;
 }
 
-function run(label: string, argv: string[]): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...argv], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const s = (performance.now() - t0) / 1000;
-  process.stderr.write(`${label}: ${s.toFixed(1)} s (exit ${r.status})\n`);
-  return s;
+/**
+ * Runs the command line under bash's `time -p`, which also counts the CPU time of the worker
+ * processes (waited-for children): wall seconds and CPU seconds (user + sys) of the whole run.
+ */
+function run(label: string, argv: string[]): { wall: number; cpu: number } {
+  const quoted = [process.execPath, bin, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `time -p ${quoted} >/dev/null 2>/dev/null`], { encoding: 'utf8' });
+  const num = (k: string) => Number(new RegExp(`^${k} ([0-9.]+)$`, 'm').exec(r.stderr)?.[1] ?? NaN);
+  const t = { wall: num('real'), cpu: num('user') + num('sys') };
+  process.stderr.write(`${label}: ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (exit ${r.status})\n`);
+  return t;
 }
 
 const rows: string[][] = [];
@@ -59,16 +72,16 @@ function measure(command: 'rates' | 'verify'): void {
       ? ['rates', '--profile', 'quick', '--fresh', '--jobs', String(jobs), '--out', path.join(dirOf(jobs), 'results'), '--reports', dirOf(jobs), ...(only ? ['--only', only] : [])]
       : ['verify', '--profile', 'quick', '--jobs', String(jobs), '--reports', dirOf(jobs)];
   const serial = run(`${command} --jobs 1`, argvOf(1));
-  rows.push([`${command} --profile quick`, '1', serial.toFixed(1), '1.00', 'reference']);
+  rows.push([`${command} --profile quick`, '1', serial.wall.toFixed(1), serial.cpu.toFixed(1), '1.00', 'reference']);
   for (const jobs of jobsList) {
     const s = run(`${command} --jobs ${jobs}`, argvOf(jobs));
-    rows.push([`${command} --profile quick`, String(jobs), s.toFixed(1), (serial / s).toFixed(2), sameResults(path.join(dirOf(1), 'results'), path.join(dirOf(jobs), 'results'))]);
+    rows.push([`${command} --profile quick`, String(jobs), s.wall.toFixed(1), s.cpu.toFixed(1), (serial.wall / s.wall).toFixed(2), sameResults(path.join(dirOf(1), 'results'), path.join(dirOf(jobs), 'results'))]);
   }
 }
 
 measure('rates');
 if (!args.includes('--no-verify')) measure('verify');
-const head = ['command', 'jobs', 'wall s', 'speed-up', 'results equal serial (timing aside)'];
+const head = ['command', 'jobs', 'wall s', 'CPU s (all processes)', 'speed-up (wall)', 'results equal serial (timing aside)'];
 console.log(`sweep pool bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}${only ? `, --only ${only}` : ''}`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);

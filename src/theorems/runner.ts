@@ -125,8 +125,11 @@ export interface SweepOptions {
   readonly engine: EngineName;
   /** Runs cells on this engine. */
   readonly run: EngineRun;
-  /** Only the cells with shardOf(cellKey) === index (0-based) out of count. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Only shard `index` (0-based) of `count`: the cells at the positions in `cells` (a cost plan,
+   * ./plan.ts), or without it the cells with shardOf(cellKey) === index (hash sharding).
+   */
+  readonly shard?: { readonly index: number; readonly count: number; readonly cells?: ReadonlySet<number> };
   /** Continue an existing results file, skipping finished cells; otherwise the file must not exist. */
   readonly resume: boolean;
   /** Called after each cell. */
@@ -140,6 +143,12 @@ export interface SweepOptions {
    * are still written in cell order. Ignored for other engines.
    */
   readonly pool?: CellPool;
+}
+
+/** The cells a sweep runs: the declared ones, changed by `transform`, with `replicas` when given. */
+export function finalCells(cells: SweepCell[], transform?: (cells: SweepCell[]) => SweepCell[], replicas?: number | null): SweepCell[] {
+  const t = transform ? transform(cells) : cells;
+  return replicas ? t.map((c) => ({ ...c, recipe: { ...c.recipe, replicas } })) : t;
 }
 
 /** Path of a theorem's results file in a directory. */
@@ -160,14 +169,14 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   }
   const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
-  let cells = opts.pool && opts.engine === 'cpu' ? await opts.pool.cellsOf(th.id, opts.profile) : th.cells(opts.profile);
-  if (opts.transform) cells = opts.transform(cells);
-  if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
+  const declared = opts.pool && opts.engine === 'cpu' ? await opts.pool.cellsOf(th.id, opts.profile) : th.cells(opts.profile);
+  const cells = finalCells(declared, opts.transform, opts.replicas);
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
     return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });
-  const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
+  const sh = opts.shard;
+  const mine = sh ? keyed.filter((k, i) => (sh.cells ? sh.cells.has(i) : shardOf(k.key, sh.count) === sh.index)) : keyed;
   let ran = 0;
   let skipped = 0;
   // With a pool every pending cell starts now; the loop below still takes them in cell order.
