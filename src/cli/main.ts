@@ -16,6 +16,7 @@ import { ENGINE_CHOICES } from '../theorems/engines.ts';
 import type { ProfileName } from '../theorems/types.ts';
 import { availableParallelism } from 'node:os';
 import { jobsOption, poolNote, progressLine } from './progress.ts';
+import { loadCostModel, registerClusterCommands, shardTimeLine, writeShardReport } from './cluster.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
 
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
@@ -43,6 +44,8 @@ interface RatesOptions {
   json?: boolean;
   /** Worker processes (default: every core). */
   jobs?: number;
+  shardBy?: 'cost' | 'hash';
+  costModel?: string;
 }
 
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
@@ -54,6 +57,8 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
     jobs: o.jobs ?? availableParallelism(),
     theoremsModule: catalogue.theoremsModule,
     onPool: (s) => (pool = poolNote(s)),
+    ...(o.shardBy ? { shardBy: o.shardBy } : {}),
+    ...(o.costModel ? { costModel: loadCostModel(o.costModel) } : {}),
     theorems: catalogue.theorems,
     profile: o.profile,
     ...(o.only ? { only: o.only.split(',') } : {}),
@@ -83,6 +88,10 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
       },
     },
   });
+  if (result.shardTime) {
+    writeShardReport(o.out, result.shardTime);
+    if (speak) out(shardTimeLine(result.shardTime));
+  }
   const b = result.baseline;
   if (b?.mode === 'update') {
     if (!o.json) out(`baseline updated: ${b.file}`);
@@ -192,6 +201,8 @@ export function program(catalogue: Catalogue): Command {
     })
     .option('--json', 'machine-readable output')
     .addOption(jobsOption())
+    .addOption(new Option('--shard-by <rule>', 'how --shard picks cells: by estimated cost, longest first (see `signcheck plan`), or by the cell key\'s hash').choices(['cost', 'hash']).default('cost'))
+    .option('--cost-model <file>', 'cost model of --shard (from `signcheck plan --calibrate DIR --save FILE`)')
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
       const { ok } = await ratesCommand(catalogue, o);
@@ -292,6 +303,7 @@ export function program(catalogue: Catalogue): Command {
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
   registerReportCommand(cmd, catalogue);
+  registerClusterCommands(cmd, catalogue);
   return cmd;
 }
 

@@ -60,11 +60,15 @@ export function featuresOfRecipe(recipe: RunRecipe, d: number): CostFeatures {
   return { problem: recipe.problem.family, algorithm: recipe.algorithm, T: recipe.T, d, n: recipe.workers, replicas: recipe.replicas, batch: typeof b === 'number' && b >= 1 ? b : 1 };
 }
 
-/** Estimated milliseconds per replica of a cell under a model. */
+/**
+ * Estimated milliseconds per replica of a cell under a model: the mean of the fitted log-normal,
+ * exp(fitted log + sdLog^2 / 2) (exp of the fitted log alone is the median, which underestimates
+ * sums of cells).
+ */
 export function estimateReplicaMs(f: CostFeatures, model: CostModel = BUILTIN_COST_MODEL): number {
   const s = model.slopes;
   const log = model.intercept + (model.problem[f.problem] ?? 0) + (model.algorithm[f.algorithm] ?? 0) + s.T * Math.log(f.T) + s.d * Math.log(f.d) + s.n * Math.log(f.n) + s.batch * Math.log(f.batch);
-  return Math.exp(log);
+  return Math.exp(log + (model.sdLog * model.sdLog) / 2);
 }
 
 /** Estimated milliseconds of a whole cell (all replicas). */
@@ -173,7 +177,7 @@ export function fitCostModel(cells: readonly MeasuredCell[], calibratedOn: strin
   };
   const logs = cells.map((c) => Math.log(c.msPerReplica));
   const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
-  const res = cells.map((c, i) => logs[i] - Math.log(estimateReplicaMs(c.features, model)));
+  const res = cells.map((c, i) => logs[i] - Math.log(estimateReplicaMs(c.features, model))); // sdLog 0 here: the fitted log
   const ssr = res.reduce((s, v) => s + v * v, 0);
   const sst = logs.reduce((s, v) => s + (v - mean) ** 2, 0);
   return { ...model, sdLog: Math.sqrt(ssr / Math.max(1, cells.length - p)), r2: sst > 0 ? 1 - ssr / sst : 1 };
@@ -191,18 +195,18 @@ export function parseCostModel(data: unknown, file: string): CostModel {
 }
 
 /**
- * The built-in model: `signcheck plan --calibrate` on the quick profile's results, measured by a
- * serial `signcheck rates --profile quick --jobs 1` on the 2-core development machine (see
- * README, "Running on a cluster"). Regenerate with `--save` and pass `--cost-model` to use another.
+ * The built-in model: `signcheck plan --calibrate reports/results` on the committed quick-profile
+ * results (cell times measured on the 2-core development machine; README, "Running on a
+ * cluster", shows the fit). Fit another with `--save` and pass it with `--cost-model`.
  */
 export const BUILTIN_COST_MODEL: CostModel = {
   schema: 'signcheck.cost-model/1',
-  calibratedOn: 'placeholder',
-  cells: 0,
-  sdLog: 1,
-  r2: 0,
-  intercept: Math.log(5e-4),
-  slopes: { T: 1, d: 0.5, n: 1, batch: 1 },
-  problem: {},
-  algorithm: {},
+  calibratedOn: 'signcheck plan --calibrate reports/results (the committed quick-profile results, 154 cells, measured on the 2-core development machine), 2026-12-08',
+  cells: 154,
+  sdLog: 0.808,
+  r2: 0.8563,
+  intercept: -3.4891,
+  slopes: { T: 0.8728, d: 0.0171, n: 0.9598, batch: 0.6377 },
+  problem: { 'heterogeneous-quadratic': -0.5583, 'logistic-synthetic': 2.374, 'nonsmooth-k19': -0.5787, 'rotated-quadratic': -0.1299, 'separable-quadratic': -1.1071 },
+  algorithm: { 'alias': -1.0536, 'alias-ii': -0.1541, 'alias-stochastic': 2.1848, 'ef-signsgd': -0.2084, 'minibatch-signsgd': 0.9462, 'mvsm-v1': -0.4745, 'mvsm-v2': -0.0838, 'sgd': -1.2515, 'signsgd': -0.4698, 'signum': 0.5647 },
 };
