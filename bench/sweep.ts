@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +65,7 @@ function run(label: string, argv: string[]): { wall: number; cpu: number } {
 }
 
 const rows: string[][] = [];
+const loadBefore = loadavg()[0];
 function measure(command: 'rates' | 'verify'): void {
   const dirOf = (jobs: number) => path.join(root, `${command}-jobs${jobs}`);
   const argvOf = (jobs: number) =>
@@ -82,7 +83,7 @@ function measure(command: 'rates' | 'verify'): void {
 measure('rates');
 if (!args.includes('--no-verify')) measure('verify');
 const head = ['command', 'jobs', 'wall s', 'CPU s (all processes)', 'speed-up (wall)', 'results equal serial (timing aside)'];
-console.log(`sweep pool bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}${only ? `, --only ${only}` : ''}`);
+console.log(`sweep pool bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}${only ? `, --only ${only}` : ''}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other processes share the cores when it exceeds 0)`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
