@@ -163,13 +163,20 @@ export class CellPool {
     return p;
   }
 
-  /** Stops every worker; queued tasks are rejected. */
+  /**
+   * Stops every worker; queued tasks are rejected. An idle worker is disconnected and exits by
+   * itself, a busy one is killed; either way this process waits for its exit (a few milliseconds),
+   * so no worker outlives the command and its CPU time is counted as the command's.
+   */
   close(): void {
     this.closed = true;
     for (const c of this.queue.splice(0)) c.reject(new Error('the cell pool was closed'));
     for (const w of this.workers) {
       w.dead = true;
-      w.proc.kill();
+      w.proc.ref();
+      w.current?.reject(new Error(`${w.current.label}: the cell pool was closed`));
+      if (w.current || !w.proc.connected) w.proc.kill();
+      else w.proc.disconnect();
     }
     this.workers.length = 0;
   }
