@@ -83,7 +83,7 @@ function measure(command: 'rates' | 'verify'): void {
 measure('rates');
 if (!args.includes('--no-verify')) measure('verify');
 const head = ['command', 'jobs', 'wall s', 'CPU s (all processes)', 'speed-up (wall)', 'results equal serial (timing aside)'];
-console.log(`sweep pool bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}${only ? `, --only ${only}` : ''}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other processes share the cores when it exceeds 0)`);
+console.log(`sweep pool bench: ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}${only ? `, --only ${only}` : ''}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (above the core count, other processes shared the cores)`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
