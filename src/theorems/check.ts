@@ -133,7 +133,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
   const list = only.length ? only.map((id) => o.theorems.get(id.trim())) : o.theorems.all();
   const sweeps: { id: string; sweep: SweepReport }[] = [];
   if (!o.analyzeOnly) {
-    const pool = (o.jobs ?? 1) > 1 ? CellPool.open(o.jobs!, o.theoremsModule, o.onPool) : undefined;
+    const pool = (o.jobs ?? 1) > 1 && engineChoice !== 'webgpu' ? CellPool.open(o.jobs!, o.theoremsModule, o.onPool) : undefined;
     for (const th of list) pool?.cellsOf(th.id, profile); // every theorem's cells start building in the pool
     const plan = o.shard && o.shardBy !== 'hash' ? await planSweeps(list, async (th) => finalCells(pool ? await pool.cellsOf(th.id, profile) : th.cells(profile), (c) => applyOverride(th.id, c, config?.theorems?.[th.id]), o.replicas), o.shard.count, o.costModel) : null;
     const planned = plan && o.shard ? shardCells(plan, o.shard.index) : null;
