@@ -14,4 +14,5 @@ export const builtinCatalogue: Catalogue = {
   seedExperiments,
   plannedSeedExperiments: CATALOGUE_SEED_EXPERIMENTS,
   seedExperimentsModule: new URL('./experiments/seeds/index.ts', import.meta.url).href,
+  theoremsModule: new URL('./experiments/theorems/index.ts', import.meta.url).href,
 };

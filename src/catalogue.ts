@@ -27,4 +27,9 @@ export interface Catalogue {
    * experiment worker processes import it to find each experiment by id.
    */
   readonly seedExperimentsModule: string;
+  /**
+   * URL of a module that exports the same registry as `theorems` under that name: the sweep's
+   * worker processes (src/theorems/pool.ts) import it to find each theorem by id.
+   */
+  readonly theoremsModule: string;
 }

@@ -16,7 +16,9 @@ import { ENGINE_CHOICES } from '../theorems/engines.ts';
 import { stabilityMarkdown, verdictStability } from '../theorems/stability.ts';
 import { writeFileAtomic } from '../core/files.ts';
 import type { ProfileName } from '../theorems/types.ts';
-import { progressLine } from './progress.ts';
+import { availableParallelism } from 'node:os';
+import { jobsOption, poolNote, progressLine } from './progress.ts';
+import { loadCostModel, registerClusterCommands, shardTimeLine, writeShardReport } from './cluster.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
 
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
@@ -43,6 +45,10 @@ interface RatesOptions {
   replicas?: number;
   stability?: number;
   json?: boolean;
+  /** Worker processes (default: every core). */
+  jobs?: number;
+  shardBy?: 'cost' | 'hash';
+  costModel?: string;
 }
 
 /**
@@ -55,7 +61,7 @@ export async function stabilityCommand(catalogue: Catalogue, o: RatesOptions, K:
     if (set) throw new UserInputError('--stability', `cannot be combined with ${flag} (each seed runs its own fresh sweep)`);
   }
   const report = await verdictStability(
-    { theorems: catalogue.theorems, profile: o.profile, ...(o.only ? { only: o.only.split(',') } : {}), ...(o.config ? { config: o.config } : {}), engine: o.engine, out: o.out, ...(o.replicas ? { replicas: o.replicas } : {}) },
+    { theorems: catalogue.theorems, profile: o.profile, ...(o.only ? { only: o.only.split(',') } : {}), ...(o.config ? { config: o.config } : {}), engine: o.engine, out: o.out, ...(o.replicas ? { replicas: o.replicas } : {}), jobs: o.jobs ?? availableParallelism(), theoremsModule: catalogue.theoremsModule },
     K,
     (k) => !o.json && !o.quiet && out(`stability: seed offset ${k} of ${K}`),
   );
@@ -75,7 +81,13 @@ export async function stabilityCommand(catalogue: Catalogue, o: RatesOptions, K:
 export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promise<CheckTheoremsResult> {
   const speak = !o.json && !o.quiet;
   let bar: ReturnType<typeof progressLine> | null = null;
+  let pool = '';
   const result = await checkTheorems({
+    jobs: o.jobs ?? availableParallelism(),
+    theoremsModule: catalogue.theoremsModule,
+    onPool: (s) => (pool = poolNote(s)),
+    ...(o.shardBy ? { shardBy: o.shardBy } : {}),
+    ...(o.costModel ? { costModel: loadCostModel(o.costModel) } : {}),
     theorems: catalogue.theorems,
     profile: o.profile,
     ...(o.only ? { only: o.only.split(',') } : {}),
@@ -90,7 +102,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
     ...(o.updateBaseline ? { baseline: { file: o.baseline, mode: 'update' as const } } : o.check ? { baseline: { file: o.baseline, mode: 'check' as const } } : {}),
     events: {
       sweepStart: (th) => (bar = progressLine(th.id)),
-      cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}`),
+      cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}${pool}`),
       sweepEnd: (th, r) => {
         bar?.end();
         if (r && speak) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${o.shard ? `shard ${o.shard}` : 'the sweep'} on ${r.engine} (${r.why}) -> ${r.file}`);
@@ -106,6 +118,10 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
       },
     },
   });
+  if (result.shardTime) {
+    writeShardReport(o.out, result.shardTime);
+    if (speak) out(shardTimeLine(result.shardTime));
+  }
   const b = result.baseline;
   if (b?.mode === 'update') {
     if (!o.json) out(`baseline updated: ${b.file}`);
@@ -215,6 +231,9 @@ export function program(catalogue: Catalogue): Command {
     })
     .option('--stability <K>', 'run and judge the theorems under K master seeds (seed offsets 0..K-1, each in <out>/seed-<k>) and report verdict flip rates; exit 1 unless every seed is as expected', positiveInt('--stability', 2))
     .option('--json', 'machine-readable output')
+    .addOption(jobsOption())
+    .addOption(new Option('--shard-by <rule>', 'how --shard picks cells: by estimated cost, longest first (see `signcheck plan`), or by the cell key\'s hash').choices(['cost', 'hash']).default('cost'))
+    .option('--cost-model <file>', 'cost model of --shard (from `signcheck plan --calibrate DIR --save FILE`)')
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
       const ok = o.stability !== undefined ? await stabilityCommand(catalogue, o, o.stability) : (await ratesCommand(catalogue, o)).ok;
@@ -294,9 +313,10 @@ export function program(catalogue: Catalogue): Command {
     .addOption(profile())
     .option('--reports <dir>', 'report directory', 'reports')
     .option('--json', 'machine-readable output: one JSON object with every verdict')
-    .action(async (o: { profile: ProfileName; reports: string; json?: boolean }) => {
+    .addOption(jobsOption())
+    .action(async (o: { profile: ProfileName; reports: string; json?: boolean; jobs?: number }) => {
       const lem = lemmasCommand(catalogue, { reports: o.reports, json: false, quiet: o.json });
-      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json });
+      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json, ...(o.jobs ? { jobs: o.jobs } : {}) });
       const summaryFile = verifySummary(o.reports, o.profile, lem.results, rates.summaries);
       if (!o.json) out(`wrote ${summaryFile}`);
       const reportCode = await reportCommand(catalogue, { reports: o.reports, quiet: true });
@@ -314,6 +334,7 @@ export function program(catalogue: Catalogue): Command {
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
   registerReportCommand(cmd, catalogue);
+  registerClusterCommands(cmd, catalogue);
   return cmd;
 }
 

@@ -1,3 +1,6 @@
+import { Option } from 'commander';
+import { UserInputError } from '../core/errors.ts';
+import type { PoolStatus } from '../theorems/pool.ts';
 /**
  * Progress on a terminal: one line rewritten in place with cells done, total and an ETA from the
  * mean time per finished cell. Silent when stderr is not a TTY (CI logs, pipes).
@@ -23,4 +26,18 @@ export function progressLine(label: string): { update(done: number, total: numbe
       if (tty) process.stderr.write('\n');
     },
   };
+}
+
+/** `--jobs N`: worker processes for the sweep's cells (default: every core, os.availableParallelism()). */
+export function jobsOption(): Option {
+  return new Option('--jobs <n>', 'worker processes for the CPU cells (default: every core; 1 runs them in this process)').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UserInputError('--jobs', 'must be an integer >= 1', `got "${v}"`);
+    return n;
+  });
+}
+
+/** The pool's part of the progress line: ` | pool 2/4 busy, 7 queued`. */
+export function poolNote(s: PoolStatus): string {
+  return ` | pool ${s.busy}/${s.jobs} busy, ${s.queued} queued`;
 }

@@ -12,7 +12,10 @@ import { applyOverride, loadSweepConfig, overrideModification } from './config.t
 import { gpuFaultError, requireEngineChoice, selectEngine } from './engines.ts';
 import { theoremOutcome, type TheoremOutcome } from './outcome.ts';
 import { readResults } from './results/index.ts';
-import { resultsFile, runSweep, sweepCompleteness, type EngineName } from './runner.ts';
+import type { CostModel } from './cost.ts';
+import { planSweeps, shardCells } from './plan.ts';
+import { CellPool, type PoolStatus } from './pool.ts';
+import { finalCells, resultsFile, runSweep, sweepCompleteness, type EngineName } from './runner.ts';
 import type { ProfileName, RateTheorem, SweepCell } from './types.ts';
 
 /** Shard i of N, 0-based index. */
@@ -70,6 +73,26 @@ export interface CheckTheoremsOptions {
   /** Compare with the baseline file, or record these results in it. */
   readonly baseline?: { readonly file: string; readonly mode: 'check' | 'update' };
   readonly events?: CheckEvents;
+  // Worker pool (./pool.ts, issue 20).
+  /** Worker processes for the CPU engine's cells (default 1: this process runs them). */
+  readonly jobs?: number;
+  /** Module exporting the theorem registry as `theorems` (the catalogue's `theoremsModule`), for jobs > 1. */
+  readonly theoremsModule?: string;
+  /** Hears every change of the pool's status (jobs > 1). */
+  readonly onPool?: (status: PoolStatus) => void;
+  // Cost-weighted shards (./plan.ts, issue 20).
+  /** How `shard` picks cells: by estimated cost, longest first (default), or by the cell key's hash. */
+  readonly shardBy?: 'cost' | 'hash';
+  /** The cost model of the plan (default: the built-in one, ./cost.ts). */
+  readonly costModel?: CostModel;
+}
+
+/** A cost-planned shard's estimated and measured wall time. */
+export interface ShardTime {
+  readonly shard: Shard;
+  readonly cells: number;
+  readonly estimatedMs: number;
+  readonly measuredMs: number;
 }
 
 /** One sweep that ran: how many cells ran and were resumed, where, and on which engine. */
@@ -101,6 +124,8 @@ export interface CheckTheoremsResult {
   /** Empty for a shard run (a shard is fitted after merging). */
   readonly summaries: readonly TheoremCheck[];
   readonly baseline: ({ readonly mode: 'check' } & BaselineCheck) | { readonly mode: 'update'; readonly file: string } | null;
+  /** A cost-planned shard run: its estimated and measured time. */
+  readonly shardTime?: ShardTime;
 }
 
 /** Runs (or reads) the sweeps, fits and judges them, and checks the baseline (module doc). */
@@ -117,6 +142,11 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
     applyOverride(id, cells, config?.theorems?.[id]).map((c) => (offset ? { ...c, recipe: { ...c.recipe, seed: (c.recipe.seed + offset) >>> 0 } } : c));
   const sweeps: { id: string; sweep: SweepReport }[] = [];
   if (!o.analyzeOnly) {
+    const pool = (o.jobs ?? 1) > 1 && engineChoice !== 'webgpu' ? CellPool.open(o.jobs!, o.theoremsModule, o.onPool) : undefined;
+    for (const th of list) pool?.cellsOf(th.id, profile); // every theorem's cells start building in the pool
+    const plan = o.shard && o.shardBy !== 'hash' ? await planSweeps(list, async (th) => finalCells(pool ? await pool.cellsOf(th.id, profile) : th.cells(profile), cellTransform(th.id), o.replicas), o.shard.count, o.costModel) : null;
+    const planned = plan && o.shard ? shardCells(plan, o.shard.index) : null;
+    const started = performance.now();
     for (const th of list) {
       const { engine, run, why } = await selectEngine(engineChoice, th, profile);
       const transform = cellTransform(th.id);
@@ -130,13 +160,15 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
           outDir: o.out,
           engine,
           run,
-          ...(o.shard ? { shard: o.shard } : {}),
+          ...(o.shard ? { shard: planned ? { ...o.shard, cells: planned.get(th.id) ?? new Set<number>() } : o.shard } : {}),
           resume: Boolean(o.resume),
           replicas: o.replicas ?? null,
           transform,
           onCell: (done, total, cell) => o.events?.cell?.(th, done, total, cell),
+          ...(pool ? { pool } : {}),
         });
       } catch (err) {
+        pool?.close();
         o.events?.sweepEnd?.(th, null);
         if (err instanceof UserInputError || engine !== 'webgpu') throw err;
         throw await gpuFaultError(err, th.id, file);
@@ -145,7 +177,11 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
       o.events?.sweepEnd?.(th, sweep);
       sweeps.push({ id: th.id, sweep });
     }
-    if (o.shard) return { ok: true, profile, sweeps, summaries: [], baseline: null };
+    pool?.close();
+    if (o.shard) {
+      const shardTime = plan && planned ? { shard: o.shard, cells: [...planned.values()].reduce((n, c) => n + c.size, 0), estimatedMs: plan.loadMs[o.shard.index], measuredMs: performance.now() - started } : undefined;
+      return { ok: true, profile, sweeps, summaries: [], baseline: null, ...(shardTime ? { shardTime } : {}) };
+    }
   }
   const summaries = list.map((th): TheoremCheck => {
     const file = resultsFile(o.out, th.id);

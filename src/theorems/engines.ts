@@ -44,15 +44,17 @@ export async function selectEngine(choice: string, th: RateTheorem, profile: Pro
   const name = requireEngineChoice(choice);
   if (name === 'cpu') return { engine: 'cpu', run: cpuRun, why: 'requested' };
   const gpu = await import('../gpu/index.ts');
-  const unsupported = await webgpuRefusals(th.cells(profile));
   if (name === 'webgpu') {
+    const unsupported = await webgpuRefusals(th.cells(profile));
     if (unsupported.length) throw new UserInputError('--engine webgpu', `cannot run ${th.id}: ${[...new Set(unsupported)].join('; ')}`);
     const g = await gpu.requestGpu();
     if (!g.ok) throw new UserInputError('--engine webgpu', 'needs a WebGPU adapter', g.reason);
     return { engine: 'webgpu', run: (spec) => gpu.runWebGpu(spec), why: g.gpu.info.name };
   }
+  // auto: without a hardware adapter the cells are not needed here (building some runs a tuning search)
   const auto = await gpu.autoEngineChoice();
   if (auto.engine === 'cpu') return { engine: 'cpu', run: cpuRun, why: auto.reason };
+  const unsupported = await webgpuRefusals(th.cells(profile));
   if (unsupported.length) return { engine: 'cpu', run: cpuRun, why: `webgpu cannot run every cell: ${[...new Set(unsupported)][0]}` };
   return { engine: 'webgpu', run: (spec) => gpu.runWebGpu(spec), why: auto.reason };
 }

@@ -6,6 +6,8 @@ import { runCpu } from '../engine/cpu.ts';
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { cellKey, makeRow, ResultsWriter, shardOf, type CellSpec, type ParamValue, type ResultRow } from './results/index.ts';
+import { estimateCellMs, featuresOfRecipe } from './cost.ts';
+import { chunkCounts, type CellPool } from './pool.ts';
 import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts';
 
 /** Which engine runs the cells. */
@@ -123,8 +125,11 @@ export interface SweepOptions {
   readonly engine: EngineName;
   /** Runs cells on this engine. */
   readonly run: EngineRun;
-  /** Only the cells with shardOf(cellKey) === index (0-based) out of count. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Only shard `index` (0-based) of `count`: the cells at the positions in `cells` (a cost plan,
+   * ./plan.ts), or without it the cells with shardOf(cellKey) === index (hash sharding).
+   */
+  readonly shard?: { readonly index: number; readonly count: number; readonly cells?: ReadonlySet<number> };
   /** Continue an existing results file, skipping finished cells; otherwise the file must not exist. */
   readonly resume: boolean;
   /** Called after each cell. */
@@ -133,6 +138,17 @@ export interface SweepOptions {
   readonly replicas?: number | null;
   /** Changes the declared cells (a config file's overrides, ./config.ts). */
   readonly transform?: (cells: SweepCell[]) => SweepCell[];
+  /**
+   * Runs the CPU engine's cells in this worker pool instead of `run` (./pool.ts); finished cells
+   * are still written in cell order. Ignored for other engines.
+   */
+  readonly pool?: CellPool;
+}
+
+/** The cells a sweep runs: the declared ones, changed by `transform`, with `replicas` when given. */
+export function finalCells(cells: SweepCell[], transform?: (cells: SweepCell[]) => SweepCell[], replicas?: number | null): SweepCell[] {
+  const t = transform ? transform(cells) : cells;
+  return replicas ? t.map((c) => ({ ...c, recipe: { ...c.recipe, replicas } })) : t;
 }
 
 /** How a sweep's declared cells are changed before they run: a config's overrides, a replica count. */
@@ -140,10 +156,7 @@ export type CellChanges = Pick<SweepOptions, 'transform' | 'replicas'>;
 
 /** The cells a sweep runs: the declaration's for the profile, with the config's overrides and the replica override applied. */
 export function sweepCells(th: RateTheorem, profile: ProfileName, changes: CellChanges = {}): SweepCell[] {
-  let cells = th.cells(profile);
-  if (changes.transform) cells = changes.transform(cells);
-  if (changes.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: changes.replicas! } }));
-  return cells;
+  return finalCells(th.cells(profile), changes.transform, changes.replicas);
 }
 
 /**
@@ -183,7 +196,9 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   }
   const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
-  const keyed = sweepCells(th, opts.profile, opts).map((cell) => {
+  const declared = opts.pool && opts.engine === 'cpu' ? await opts.pool.cellsOf(th.id, opts.profile) : th.cells(opts.profile);
+  const cells = finalCells(declared, opts.transform, opts.replicas);
+  const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
     return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });
@@ -192,9 +207,13 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
     if (seen.has(k.key)) throw new UserInputError(`theorem ${th.id}`, 'must declare each cell once (two cells of its sweep run the same recipe)', k.key);
     seen.add(k.key);
   }
-  const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
+  const sh = opts.shard;
+  const mine = sh ? keyed.filter((k, i) => (sh.cells ? sh.cells.has(i) : shardOf(k.key, sh.count) === sh.index)) : keyed;
   let ran = 0;
   let skipped = 0;
+  // With a pool every pending cell starts now; the loop below still takes them in cell order.
+  const pool = opts.engine === 'cpu' ? opts.pool : undefined;
+  const pooled = pool ? startPooled(pool, th.id, mine.filter((k) => !writer.finished.has(k.key))) : null;
   try {
     for (const k of mine) {
       if (writer.finished.has(k.key)) {
@@ -203,15 +222,35 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
         continue;
       }
       const t0 = performance.now();
-      const res = await opts.run(k.spec);
+      const res = pooled ? await pooled.get(k.cell)! : await opts.run(k.spec);
       writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha));
       ran++;
       opts.onCell?.(ran + skipped, mine.length, k.cell, performance.now() - t0);
     }
+  } catch (err) {
+    // Keep every cell the pool still finishes (in cell order), then report the first failure.
+    if (pooled) for (const k of mine) if (!writer.finished.has(k.key)) await pooled.get(k.cell)!.then((res) => writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha)), () => {});
+    throw err;
   } finally {
     writer.close();
   }
   return { file, ran, skipped, total: mine.length };
+}
+
+/**
+ * Submits cells to a pool, each split into replica ranges by its estimated cost (./cost.ts,
+ * {@link chunkCounts}); the promises are keyed by cell and never reject unobserved.
+ */
+function startPooled(pool: CellPool, theorem: string, cells: readonly { cell: SweepCell; spec: RunSpec }[]): Map<SweepCell, Promise<RunResult>> {
+  const costs = cells.map((c) => estimateCellMs(featuresOfRecipe(c.cell.recipe, c.spec.problem.d)));
+  const chunks = chunkCounts(costs, cells.map((c) => c.cell.recipe.replicas), pool.jobs);
+  const out = new Map<SweepCell, Promise<RunResult>>();
+  cells.forEach((c, i) => {
+    const p = pool.runCell(theorem, c.cell.recipe, chunks[i]);
+    p.catch(() => {});
+    out.set(c.cell, p);
+  });
+  return out;
 }
 
 /** The CPU engine as an {@link EngineRun}. */
