@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { TSX_EXEC_ARGV } from '../core/processes.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { algorithms, allHypers } from '../algorithms/index.ts';
 import type { Catalogue } from '../catalogue.ts';
@@ -264,7 +265,7 @@ export function program(catalogue: Catalogue): Command {
       const { spawnSync } = await import('node:child_process');
       const { fileURLToPath } = await import('node:url');
       const script = fileURLToPath(new URL(`../../bench/${kind}.ts`, import.meta.url));
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...(o.quick ? ['--quick'] : [])], { stdio: 'inherit' });
+      const r = spawnSync(process.execPath, [...TSX_EXEC_ARGV, script, ...(o.quick ? ['--quick'] : [])], { stdio: 'inherit' });
       process.exitCode = r.status === 0 ? EXIT.ok : EXIT.failed;
     });
   cmd

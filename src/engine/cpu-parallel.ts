@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { TSX_EXEC_ARGV } from '../core/processes.ts';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { UserInputError } from '../core/errors.ts';
@@ -23,7 +24,7 @@ export async function runCpuParallel(recipe: RunRecipe, threads = availableParal
       (start, i) =>
         new Promise<RunResult>((resolve, reject) => {
           const w = fork(fileURLToPath(new URL('./cpu-worker.ts', import.meta.url)), [], {
-            execArgv: ['--import', 'tsx'],
+            execArgv: [...TSX_EXEC_ARGV],
             serialization: 'advanced',
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });

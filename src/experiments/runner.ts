@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { TSX_EXEC_ARGV } from '../core/processes.ts';
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -102,7 +103,7 @@ async function runPool(exp: SeedExperiment, jobs: ExperimentJob[], opts: RunExpe
       { length: processes },
       () =>
         new Promise<void>((resolve, reject) => {
-          const w = fork(workerFile, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          const w = fork(workerFile, [], { execArgv: [...TSX_EXEC_ARGV], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           let settled = false;
           const feed = () => {
             if (next >= jobs.length) {

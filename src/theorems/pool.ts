@@ -15,6 +15,7 @@
  * one pool: the next theorem's cells fill the workers the previous one leaves idle.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { TSX_EXEC_ARGV } from '../core/processes.ts';
 import { fileURLToPath } from 'node:url';
 import { UserInputError } from '../core/errors.ts';
 import { concatResults } from '../engine/cpu-parallel.ts';
@@ -199,7 +200,7 @@ export class CellPool {
   }
 
   private spawn(): Worker {
-    const proc = fork(this.workerFile, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(this.workerFile, [], { execArgv: [...TSX_EXEC_ARGV], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const w: Worker = { proc, current: null, dead: false };
     hold(proc, false);
     this.workers.push(w);

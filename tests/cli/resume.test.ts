@@ -8,7 +8,8 @@ import { readResults, serializeRows } from '../../src/theorems/results/index.ts'
 
 const bin = fileURLToPath(new URL('../../bin/signcheck.mjs', import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signcheck-resume-'));
-// a small but real sweep: 4 cells of signum-separable with 6 replicas each
+// a small but real sweep: 4 cells of signum-separable with 6 replicas each (too few for a conclusive
+// verdict: the runs exit 1 with INCONCLUSIVE, which is the judgement, not an error; 2 would be one)
 const config = 'theorems:\n  signum-separable:\n    replicas: 6\n';
 
 function content(file: string): string {
@@ -24,7 +25,8 @@ describe('sweeps survive SIGKILL and are deterministic', () => {
 
     const whole = path.join(dir, 'whole');
     const r = spawnSync(process.execPath, args(whole), { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    expect([0, 1], r.stderr).toContain(r.status);
+    expect(r.stdout).toMatch(/signum-separable: (TIGHT|PASS|SLOWER|INCONCLUSIVE|FAIL)/);
 
     const killed = path.join(dir, 'killed');
     const file = path.join(killed, 'signum-separable.jsonl');
@@ -47,13 +49,13 @@ describe('sweeps survive SIGKILL and are deterministic', () => {
     expect(partial.cells.length).toBeLessThan(4);
 
     const resumed = spawnSync(process.execPath, [...args(killed), '--resume'], { encoding: 'utf8' });
-    expect(resumed.status, resumed.stderr).toBe(0);
+    expect([0, 1], resumed.stderr).toContain(resumed.status);
     expect(resumed.stdout).toMatch(/resumed/);
     expect(content(file)).toBe(content(path.join(whole, 'signum-separable.jsonl')));
 
     // determinism: the same command again writes the same results (timing columns aside)
     const again = path.join(dir, 'again');
-    expect(spawnSync(process.execPath, args(again), { encoding: 'utf8' }).status).toBe(0);
+    expect([0, 1]).toContain(spawnSync(process.execPath, args(again), { encoding: 'utf8' }).status);
     expect(content(path.join(again, 'signum-separable.jsonl'))).toBe(content(path.join(whole, 'signum-separable.jsonl')));
   });
 
