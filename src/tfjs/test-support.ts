@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { Expr } from '../algorithms/expr.ts';
 import { gamma } from '../core/numerics.ts';
 import { checkProgram, type AlgorithmDef, type Scope } from '../algorithms/program.ts';
+import { lowerProgram } from '../engine/plan/lower.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
@@ -83,18 +84,17 @@ export function roundState(s: EngineState): void {
  * then / n or sign). Oracle ops are not supported here. Mutates `s`.
  */
 export function engineStep(def: AlgorithmDef, s: EngineState, P: ParamStore, d: number, n: number): void {
-  const checked = checkProgram(def.id, def.program);
-  const { vecScope, scalarScope } = layoutOf(def);
+  const plan = lowerProgram(def.id, def.program);
   // distributed algorithms: the engine's own runtime (unpacked float sums; running-max syncs; guards)
   const comm = DistributedRuntime.create(def, n, d, 1, false);
   comm?.startReplica(0);
-  def.program.ops.forEach((op, k) => {
+  plan.ops.forEach((op, k) => {
     if (op.op === 'map') {
-      const f = compileMap(checked, op, vecScope, scalarScope, k);
+      const f = compileMap(op);
       if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.V, s.S, P, d, j);
       else f(s.V, s.S, P, d, 0);
     } else if (op.op === 'scalar') {
-      const f = compileScalar(checked, op, scalarScope);
+      const f = compileScalar(op);
       if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.S, P, j);
       else f(s.S, P, 0);
     } else if (op.op === 'aggregate') {
