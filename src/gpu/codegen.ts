@@ -2,7 +2,9 @@ import { gradientPassKind } from './gradients/index.ts';
 import { F32_MAX, F32_MIN_NORMAL, isFloat32Normal } from './guards.ts';
 import { freeVariables, toWgsl, usesRand, wgslFloat, WGSL_EXPR_PRELUDE, type Expr } from '../algorithms/expr.ts';
 import { distributedPartOf, type MessageSpec } from '../algorithms/distributed.ts';
-import { checkProgram, type AlgorithmDef, type CheckedProgram, type MapOp, type OracleOp, type ScalarOp, type Scope } from '../algorithms/program.ts';
+import { checkProgram, type AlgorithmDef, type CheckedProgram, type Scope } from '../algorithms/program.ts';
+import { lowerProgram, type PlannedMap, type PlannedScalar, type Reads, type StepPlan } from '../engine/plan/lower.ts';
+import type { NameRef } from '../engine/plan/resolve.ts';
 import type { Problem } from '../problems/types.ts';
 import type { BindingKind } from './compute.ts';
 import { Purpose } from '../rng/streams.ts';
@@ -500,46 +502,46 @@ function noiseQuadFunction(noise: WgslNoise): string {
 }
 
 interface ProgramInfo {
+  readonly plan: StepPlan;
   readonly checked: CheckedProgram;
-  readonly declared: Set<string>;
   /** Declared vectors the ops touch (read, write, oracle at/into, output). */
-  readonly used: Set<string>;
-  readonly written: Set<string>;
-  readonly scalarNames: string[];
+  readonly used: ReadonlySet<string>;
+  readonly written: ReadonlySet<string>;
 }
 
 function programInfo(def: AlgorithmDef): ProgramInfo {
-  const p = def.program;
-  const checked = checkProgram(def.id, p);
-  const declared = new Set(p.vectors.map((v) => v.name));
-  const used = new Set<string>();
-  const written = new Set<string>();
-  const touch = (v: string) => {
-    if (declared.has(v)) used.add(v);
-  };
-  // (a map's locals never shadow vectors: a target naming a declared vector stores into it)
-  for (const op of p.ops) {
-    if (op.op === 'map') {
-      for (const [target, src] of op.assign) {
-        for (const v of freeVariables(exprOf(checked, src))) touch(v);
-        if (declared.has(target) || target === 'x' || target === 'g') {
-          written.add(target);
-          touch(target);
-        }
-      }
-      for (const r of op.reduce ?? []) for (const v of freeVariables(exprOf(checked, r.expr))) touch(v);
-    } else if (op.op === 'oracle') {
-      touch(op.at);
-      touch(op.into);
-      written.add(op.into);
-    } else if (op.op === 'aggregate') {
-      touch(op.from);
-      touch(op.to);
-      written.add(op.to);
-    }
+  const plan = lowerProgram(def.id, def.program);
+  return { plan, checked: plan.checked, used: plan.usedVectors, written: plan.writtenVectors };
+}
+
+/**
+ * The WGSL that reads a name as the plan resolved it (src/engine/plan/resolve.ts): locals `l_<name>`,
+ * vectors through `vector`, declared scalars through `scalar`, builtins from the step record (fx, a
+ * per-replica value, through `scalar`), hyperparameters `rec.p_<name>` (others through `scalar`,
+ * which throws for names it does not hold).
+ */
+function wgslRead(ref: NameRef, hyper: ReadonlySet<string>, vector: (name: string) => string, scalar: (name: string) => string): string {
+  switch (ref.kind) {
+    case 'local':
+      return `l_${ref.name}`;
+    case 'vector':
+      return vector(ref.name);
+    case 'scalar':
+      return scalar(ref.name);
+    case 'builtin':
+      return Object.hasOwn(BUILTINS, ref.name) ? BUILTINS[ref.name] : scalar(ref.name);
+    case 'hyper':
+      return hyper.has(ref.name) ? `rec.p_${ref.name}` : scalar(ref.name);
   }
-  if (p.output) touch(p.output);
-  return { checked, declared, used, written, scalarNames: p.scalars.map((s) => s.name) };
+}
+
+/** A name reader for one resolved expression (throws on a name the plan did not resolve). */
+function reader(reads: Reads, read: (ref: NameRef) => string): (name: string) => string {
+  return (name) => {
+    const ref = reads.get(name);
+    if (!ref) throw new Error(`unresolved name ${name}`);
+    return read(ref);
+  };
 }
 
 /**
@@ -548,45 +550,32 @@ function programInfo(def: AlgorithmDef): ProgramInfo {
  * accumulate into `red_<k>` (f32, declared by the caller) with the identity outside 0..d-1.
  */
 function emitMaps(
-  ops: ReadonlyArray<{ readonly op: MapOp; readonly index: number }>,
+  ops: readonly PlannedMap[],
   info: ProgramInfo,
   hyper: ReadonlySet<string>,
   scalar: (name: string) => string,
   reductionVar: (opIndex: number, k: number) => string,
   lane = '0u',
 ): string[] {
-  const { checked, declared } = info;
+  const { checked } = info;
   const lines: string[] = [];
   for (const c of COMPONENTS) {
     const ci = COMPONENTS.indexOf(c);
     lines.push(`    { // coordinate 4q + ${ci}`);
-    for (const { op, index } of ops) {
+    for (const op of ops) {
+      const index = op.index;
       lines.push(`      { // op ${index}`);
-      const random = [...op.assign.map(([, s]) => s), ...(op.reduce ?? []).map((r) => r.expr)].some((s) => usesRand(exprOf(checked, s)));
-      if (random) lines.push(`        sc_rw = philox4x32_10(vec4<u32>(qg * 4u + ${ci}u, rec.t, ${lane}, r), vec2<u32>(ch.seed, ${(Purpose.compress + index) >>> 0}u));`);
-      const locals = new Set<string>();
-      const name = (v: string): string => {
-        if (locals.has(v)) return `l_${v}`;
-        if (v === 'x' || v === 'g' || declared.has(v)) return `v_${v}.${c}`;
-        // the CPU engine's precedence (compile-cpu.ts): a declared scalar shadows a builtin of the
-        // same name (D-Adaptation's and Prodigy's D estimate `d` is not the dimension)
-        if (info.scalarNames.includes(v)) return scalar(v);
-        if (v in BUILTINS) return BUILTINS[v];
-        if (hyper.has(v)) return `rec.p_${v}`;
-        return scalar(v);
-      };
-      for (const [target, src] of op.assign) {
-        const rhs = toWgsl(exprOf(checked, src), name);
-        if (target === 'x' || target === 'g' || declared.has(target)) lines.push(`        v_${target}.${c} = ${rhs};`);
-        else if (locals.has(target)) lines.push(`        l_${target} = ${rhs};`);
-        else {
-          lines.push(`        var l_${target}: f32 = ${rhs};`);
-          locals.add(target);
-        }
+      if (op.random) lines.push(`        sc_rw = philox4x32_10(vec4<u32>(qg * 4u + ${ci}u, rec.t, ${lane}, r), vec2<u32>(ch.seed, ${(Purpose.compress + index) >>> 0}u));`);
+      const read = (ref: NameRef) => wgslRead(ref, hyper, (v) => `v_${v}.${c}`, scalar);
+      for (const a of op.assign) {
+        const rhs = toWgsl(exprOf(checked, a.source), reader(a.reads, read));
+        if (a.into.kind === 'vector') lines.push(`        v_${a.target}.${c} = ${rhs};`);
+        else if (!a.into.declares) lines.push(`        l_${a.target} = ${rhs};`);
+        else lines.push(`        var l_${a.target}: f32 = ${rhs};`);
       }
-      (op.reduce ?? []).forEach((r, k) => {
+      op.reduce.forEach((r, k) => {
         const acc = reductionVar(index, k);
-        const rhs = toWgsl(exprOf(checked, r.expr), name);
+        const rhs = toWgsl(exprOf(checked, r.source), reader(r.reads, read));
         lines.push(
           r.kind === 'sum'
             ? `        ${acc} = ${acc} + select(0.0, ${rhs}, valid.${c});`
@@ -690,7 +679,7 @@ function generateFused(cfg: StepKernelConfig, info: ProgramInfo): StepKernel {
   const hyper = new Set(cfg.hyperNames);
   const gp = cfg.gradientPass ?? null;
   const vectors = ['x', ...(gp ? [GRADIENT_VECTOR] : []), ...prog.vectors.map((v) => v.name).filter((n) => info.used.has(n))];
-  const maps = prog.ops.map((op, index) => ({ op: op as MapOp, index }));
+  const maps = info.plan.ops as PlannedMap[];
   const body = emitMaps(maps, info, hyper, (v) => {
     if (scalarInit.has(v)) return wgslFloat(scalarInit.get(v)!);
     throw new Error(`${def.id}: unresolved name ${v} in the WGSL program`);
@@ -831,23 +820,18 @@ ${metricTree(readsFx ? 'rpart[(0u * ch.R + r) * ch.nwg + ch.wgx0 + wid.x] = red[
   };
   const scalarLoads = scalars.map((s, i) => `      let s_${s.name} = scal[r * ${NS}u + ${i}u];`).join('\n');
 
-  prog.ops.forEach((op, index) => {
+  info.plan.ops.forEach((op) => {
+    const index = op.index;
     const entry = `op${index}`;
     if (op.op === 'map') {
       // load the vectors this op reads or writes (a target may be read before it is assigned)
-      const touched = new Set<string>();
-      for (const [t, src] of op.assign) {
-        touched.add(t);
-        for (const v of freeVariables(exprOf(info.checked, src))) touched.add(v);
-      }
-      for (const r of op.reduce ?? []) for (const v of freeVariables(exprOf(info.checked, r.expr))) touched.add(v);
-      const opVectors = vectors.filter((v) => touched.has(v));
+      const opVectors = vectors.filter((v) => op.touched.has(v));
       const loads = opVectors.map((v) => `      var v_${v} = vec_${v}[idx];`);
-      const stores = opVectors.filter((v) => op.assign.some(([t]) => t === v)).map((v) => `      vec_${v}[idx] = v_${v};`);
+      const stores = opVectors.filter((v) => op.written.has(v)).map((v) => `      vec_${v}[idx] = v_${v};`);
       traffic += loads.length + stores.length;
-      const reds = op.reduce ?? [];
+      const reds = op.reduce;
       const accs = reds.map((r, k) => `  var red_${index}_${k}: f32 = ${r.kind === 'sum' ? '0.0' : 'sc_neg_inf()'};`);
-      const body = emitMaps([{ op, index }], info, hyper, scalarRead, (i, k) => `red_${i}_${k}`);
+      const body = emitMaps([op], info, hyper, scalarRead, (i, k) => `red_${i}_${k}`);
       const slots = reds.map(() => slot++);
       sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
 ${GRID_PROLOGUE}
@@ -874,7 +858,7 @@ ${reds.map((r, k) => scalarTree(`red_${index}_${k}`, r.kind, slots[k])).join('\n
       sections.push(scalarKernel(entry, op, info, hyper, scalars, NS));
       sequence.push({ dispatch: 'replica-thread', entry, onlyUpdate: true });
     } else if (op.op === 'oracle') {
-      const o = op as OracleOp;
+      const o = op;
       traffic += 2;
       if (gp) {
         // the pass at the oracle's point overwrites gexact (read by grad only, earlier in the step)
@@ -971,17 +955,15 @@ ${parts.join('\n')}
 }
 
 /** A scalar op: one thread per replica runs the assignments in order on its scalars. */
-function scalarKernel(entry: string, op: ScalarOp, info: ProgramInfo, hyper: ReadonlySet<string>, scalars: ReadonlyArray<{ name: string }>, NS: number): string {
-  const written = new Set(op.assign.map(([t]) => t));
-  const name = (v: string): string => {
-    // declared scalars first, as in the CPU engine (a scalar `d` shadows the dimension)
+function scalarKernel(entry: string, op: PlannedScalar, info: ProgramInfo, hyper: ReadonlySet<string>, scalars: ReadonlyArray<{ name: string }>, NS: number): string {
+  const written = new Set(op.assign.map((a) => a.target));
+  const scalar = (v: string): string => {
     if (scalars.some((s) => s.name === v)) return `s_${v}`;
-    if (v in BUILTINS) return BUILTINS[v];
-    if (hyper.has(v)) return `rec.p_${v}`;
     throw new Error(`unresolved scalar name ${v}`);
   };
+  const read = (ref: NameRef) => wgslRead(ref, hyper, scalar, scalar);
   const loads = scalars.map((s, i) => `  var s_${s.name} = scal[r * ${NS}u + ${i}u];`);
-  const body = op.assign.map(([t, src]) => `  s_${t} = ${toWgsl(exprOf(info.checked, src), name)};`);
+  const body = op.assign.map((a) => `  s_${a.target} = ${toWgsl(exprOf(info.checked, a.source), reader(a.reads, read))};`);
   const stores = scalars.map((s, i) => (written.has(s.name) ? `  scal[r * ${NS}u + ${i}u] = s_${s.name};` : '')).filter(Boolean);
   return `@compute @workgroup_size(${REDUCE_THREADS})
 fn ${entry}(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -1303,23 +1285,18 @@ ${WORKER_GRID_PROLOGUE(N)}
     ].join('\n');
   const vecAt = (v: string) => (scope.get(v) === 'worker' ? `wv[${plane(v)}u * (ch.rows * ch.nw * ch.quads) + widx]` : `sv[${plane(v)}u * (ch.rows * ch.quads) + idx]`);
 
-  prog.ops.forEach((op, index) => {
+  info.plan.ops.forEach((op) => {
+    const index = op.index;
     const entry = `op${index}`;
     if (op.op === 'map') {
       const worker = op.scope === 'worker';
-      const touched = new Set<string>();
-      for (const [t, src] of op.assign) {
-        touched.add(t);
-        for (const v of freeVariables(exprOf(info.checked, src))) touched.add(v);
-      }
-      for (const r of op.reduce ?? []) for (const v of freeVariables(exprOf(info.checked, r.expr))) touched.add(v);
-      const opVectors = [...serverVecs, ...workerVecs].filter((v) => touched.has(v));
+      const opVectors = [...serverVecs, ...workerVecs].filter((v) => op.touched.has(v));
       const loads = opVectors.map((v) => `    var v_${v} = ${vecAt(v)};`);
-      const stores = opVectors.filter((v) => op.assign.some(([t]) => t === v)).map((v) => `    ${vecAt(v)} = v_${v};`);
+      const stores = opVectors.filter((v) => op.written.has(v)).map((v) => `    ${vecAt(v)} = v_${v};`);
       traffic += loads.length + stores.length;
-      const reds = op.reduce ?? [];
+      const reds = op.reduce;
       const accs = reds.map((r, k) => `  var red_${index}_${k}: f32 = ${r.kind === 'sum' ? '0.0' : 'sc_neg_inf()'};`);
-      const body = emitMaps([{ op, index }], info, hyper, scalarName(op.scope), (i, k) => `red_${i}_${k}`, worker ? 'j' : '0u');
+      const body = emitMaps([op], info, hyper, scalarName(op.scope), (i, k) => `red_${i}_${k}`, worker ? 'j' : '0u');
       const slots = reds.map(() => slot++);
       const rowExpr = worker ? `r * ${rowsW} + j` : 'r';
       sections.push(`${GRID_SIGNATURE(entry, wx, wy)}
@@ -1341,14 +1318,12 @@ ${reds.map((r, k) => rowScalarTree(`red_${index}_${k}`, r.kind, slots[k], rowExp
       }
     } else if (op.op === 'scalar') {
       const worker = op.scope === 'worker';
-      const written = new Set(op.assign.map(([t]) => t));
-      const name = (v: string): string => {
-        // declared scalars first, as in the CPU engine
+      const written = new Set(op.assign.map((a) => a.target));
+      const scalar = (v: string): string => {
         if (sIdx.has(v) || (worker && wIdx.has(v))) return `s_${v}`;
-        if (v in BUILTINS) return BUILTINS[v];
-        if (hyper.has(v)) return `rec.p_${v}`;
         throw new Error(`unresolved scalar name ${v}`);
       };
+      const read = (ref: NameRef) => wgslRead(ref, hyper, scalar, scalar);
       const visible = [...serverScalars.map((sc) => ({ name: sc.name, at: serverScalarAt(sc.name) })), ...(worker ? workerScalars.map((sc) => ({ name: sc.name, at: workerScalarAt(sc.name) })) : [])];
       sections.push(`${THREAD_SIGNATURE(entry)}
 ${worker ? `  let row = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;\n  let r = row / ${rowsW};\n  let j = row % ${rowsW};` : `  let r = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;`}
@@ -1356,7 +1331,7 @@ ${worker ? `  let row = (wid.y * 65535u + wid.x) * ${REDUCE_THREADS}u + lid.x;\n
     return;
   }
 ${visible.map((sc) => `  var s_${sc.name} = ${sc.at};`).join('\n')}
-${op.assign.map(([t, src]) => `  s_${t} = ${toWgsl(exprOf(info.checked, src), name)};`).join('\n')}
+${op.assign.map((a) => `  s_${a.target} = ${toWgsl(exprOf(info.checked, a.source), reader(a.reads, read))};`).join('\n')}
 ${visible.filter((sc) => written.has(sc.name)).map((sc) => `  ${sc.at} = s_${sc.name};`).join('\n')}
 }`);
       sequence.push({ dispatch: worker ? 'worker-thread' : 'replica-thread', entry, onlyUpdate: true });
@@ -1522,7 +1497,7 @@ ${lines.join('\n')}
 }`);
       sequence.push({ dispatch: 'replica-thread', entry: `after${index}`, onlyUpdate: true });
     }
-    const writtenHere = new Set(op.op === 'map' ? op.assign.map(([t]) => t) : op.op === 'aggregate' ? [op.to] : []);
+    const writtenHere = new Set(op.op === 'map' ? op.assign.map((a) => a.target) : op.op === 'aggregate' ? [op.to] : []);
     for (const spec of dist?.communication.down ?? []) {
       if (!writtenHere.has(spec.vector)) continue;
       const m = addMessage(index, spec, 'down');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkProgram, type StepProgram } from '../../algorithms/program.ts';
 import { algorithms } from '../../algorithms/index.ts';
-import { lowerProgram, type PlannedMap, type PlannedScalar } from './lower.ts';
+import { lowerProgram, type PlannedMap, type PlannedScalar, type Reads } from './lower.ts';
 import { nameTableOf, resolveName } from './resolve.ts';
 
 /** A program that declares a scalar `d` (as D-Adaptation and Prodigy do) and a local `n`-free map. */
@@ -74,7 +74,7 @@ describe('lowerProgram', () => {
     for (const id of ['dadapt-sgd', 'dadapt-adam', 'dadapt-lion', 'prodigy']) {
       const def = algorithms.get(id);
       const plan = lowerProgram(id, def.program);
-      const refs = plan.ops.flatMap((op) => (op.op === 'map' ? [...op.assign, ...op.reduce] : op.op === 'scalar' ? op.assign : [])).flatMap((a) => [...a.reads.values()]);
+      const refs = plan.ops.flatMap((op): { reads: Reads }[] => (op.op === 'map' ? [...op.assign, ...op.reduce] : op.op === 'scalar' ? [...op.assign] : [])).flatMap((a) => [...a.reads.values()]);
       const dRefs = refs.filter((r) => r.name === 'd');
       expect(dRefs.length, id).toBeGreaterThan(0);
       expect(dRefs.every((r) => r.kind === 'scalar'), id).toBe(true);
