@@ -4,7 +4,7 @@ import { UserInputError } from '../core/errors.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose, fillNormals, laneWord } from '../rng/streams.ts';
 import { createNoise, noiseModels, sampleNoise, sampleScaledNoise, sparseSigma } from './index.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 const ids = ['gaussian', 'student-t', 'stable', 'pareto', 'rademacher', 'bimodal', 'centred-pareto'];
 

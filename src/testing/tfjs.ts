@@ -8,15 +8,15 @@ import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
 import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
-import { trackExpr, U, type Tracked } from '../gpu/f32-bounds.ts';
+import { trackExpr, U, type Tracked } from './f32-bounds.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose } from '../rng/streams.ts';
-import { ProgramOptimizer, type Grouping, type ProgramOptimizerOptions } from './optimizer.ts';
+import { ProgramOptimizer, type Grouping, type ProgramOptimizerOptions } from '../tfjs/optimizer.ts';
 
 /**
  * Test support for src/tfjs: the tfjs CPU backend with gradients registered, a reference step of a
  * program on the CPU engine's compiled maps (float64), and the same step with float32 error bounds
- * (src/gpu/f32-bounds.ts `trackExpr` rules), so a tfjs step can be compared with the engine's to a
+ * (src/testing/f32-bounds.ts `trackExpr` rules), so a tfjs step can be compared with the engine's to a
  * derived tolerance.
  */
 

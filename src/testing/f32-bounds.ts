@@ -5,8 +5,8 @@ import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { laneWord, Purpose } from '../rng/streams.ts';
-import { float32Hyperparameter } from './guards.ts';
-import { F32_U, wgslNoiseFor } from './noise.wgsl.ts';
+import { float32Hyperparameter } from '../gpu/guards.ts';
+import { F32_U, wgslNoiseFor } from '../gpu/noise.wgsl.ts';
 
 /**
  * Running float32 error bounds (Wilkinson-style, first order) for the GPU engine's differential
