@@ -49,7 +49,7 @@ import { generateDistributed } from './wgsl/distributed.ts';
  * DISTRIBUTED (worker-scope programs: MV-SignSGD, Signum-MV, MVSM v1/v2, Sto-signSGD,
  * MV-sto-signSGD-SIM, EF-SignSGD MV and the running-max variants): state replicas x workers x d,
  * per-worker oracle, 1-bit packed messages with a popcount vote, S_R guards and running-max syncs on
- * the device, the communication record; see generateDistributed below. What stays refused, and
+ * the device, the communication record; see generateDistributed in src/gpu/wgsl/distributed.ts. What stays refused, and
  * why, is listed by {@link gpuSupport}.
  */
 
