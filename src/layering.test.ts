@@ -90,4 +90,22 @@ describe('layering of src/', () => {
     });
     expect(bad).toEqual([]);
   });
+
+  it('test support lives in src/testing: no module elsewhere imports vitest or is imported by tests alone', () => {
+    const production = files.filter((f) => !isTest(f) && layerOf(f) !== layerOf(path.join(SRC, 'testing')));
+    const vitest = production.filter((f) => /from\s*['"]vitest['"]/.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f));
+    expect(vitest).toEqual([]);
+    // who imports each module: src/ and everything outside it that runs (bin, bench, scripts, the catalogue, examples, tests)
+    const outsideSrc = ['bin', 'bench', 'scripts', 'lemmas', 'experiments', 'examples', 'tests', 'properties']
+      .map((p) => path.join(ROOT, p))
+      .filter((p) => fs.existsSync(p))
+      .flatMap(sources);
+    const importers = new Map<string, string[]>();
+    for (const f of [...files, ...outsideSrc, path.join(ROOT, 'catalogue.ts')]) {
+      for (const t of importsOf(f, fs.readFileSync(f, 'utf8'))) importers.set(t, [...(importers.get(t) ?? []), f]);
+    }
+    const testSupport = (f: string) => isTest(f) || f.startsWith(path.join(ROOT, 'tests') + path.sep) || f.startsWith(path.join(SRC, 'testing') + path.sep);
+    const onlyTests = production.filter((f) => (importers.get(f) ?? []).length > 0 && importers.get(f)!.every(testSupport)).map((f) => path.relative(ROOT, f));
+    expect(onlyTests).toEqual([]);
+  });
 });

@@ -6,11 +6,11 @@ import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
 import { gpuSupport, problemShapeOf } from '../gpu/codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from '../gpu/engine.ts';
-import { simulateDistributedWithBounds, simulateWithBounds } from '../gpu/f32-bounds.ts';
-import { expectMetricsWithinBounds, float32Example, gpuForTests } from '../gpu/test-support.ts';
+import { simulateDistributedWithBounds, simulateWithBounds } from '../testing/f32-bounds.ts';
+import { expectMetricsWithinBounds, float32Example, gpuForTests } from '../testing/gpu.ts';
 import { GaussianNoise } from '../noise/index.ts';
 import { diagQuadratic } from '../testing/fixtures.ts';
-import { applyGradientsError, expectComparison, oneStepFromMidRun, useTfCpu } from '../tfjs/test-support.ts';
+import { applyGradientsError, expectComparison, oneStepFromMidRun, useTfCpu } from '../testing/tfjs.ts';
 import { algorithms } from './index.ts';
 import { checkProgram, type AlgorithmDef } from './program.ts';
 

@@ -1,4 +1,5 @@
-import { checkProgram, type Scope } from '../algorithms/program.ts';
+import type { Scope } from '../algorithms/program.ts';
+import { lowerProgram } from './plan/lower.ts';
 import { requireInteger, UserInputError } from '../core/errors.ts';
 import { laneWord, Purpose } from '../rng/streams.ts';
 import { philox4x32 } from '../rng/philox.ts';
@@ -112,16 +113,15 @@ export function runCpu(spec: RunSpec, options: CpuOptions = {}): RunResult {
   const R = r1 - r0;
   const n = spec.workers;
   const d = problem.d;
-  const checked = checkProgram(def.id, def.program);
+  const plan = lowerProgram(def.id, def.program);
+  const checked = plan.checked;
   const prog = def.program;
   const hyper = resolveHyper(def, spec.hyper);
-  const vecScope = new Map<string, Scope>([['x', 'server'], ['g', checked.workerOps ? 'worker' : 'server']]);
-  for (const v of prog.vectors) vecScope.set(v.name, v.scope);
-  const scalarScope = new Map<string, Scope>(prog.scalars.map((s) => [s.name, s.scope]));
-  const ops: CompiledOp[] = prog.ops.map((op, k) => {
-    if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(checked, op, vecScope, scalarScope, k) };
-    if (op.op === 'scalar') return { kind: 'scalar', scope: op.scope, scalar: compileScalar(checked, op, scalarScope) };
-    if (op.op === 'oracle') return { kind: 'oracle', scope: vecScope.get('g')!, from: op.at, to: op.into };
+  const vecScope = plan.names.vectors;
+  const ops: CompiledOp[] = plan.ops.map((op) => {
+    if (op.op === 'map') return { kind: 'map', scope: op.scope, map: compileMap(op) };
+    if (op.op === 'scalar') return { kind: 'scalar', scope: op.scope, scalar: compileScalar(op) };
+    if (op.op === 'oracle') return { kind: 'oracle', scope: op.scope, from: op.at, to: op.into };
     return { kind: 'aggregate', scope: 'server', from: op.from, to: op.to, agg: op.kind };
   });
   const comm = DistributedRuntime.create(def, n, d, R, options.packed !== false);

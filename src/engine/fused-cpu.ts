@@ -1,5 +1,6 @@
-import { toJs, usesRand, type Expr } from '../algorithms/expr.ts';
-import { BUILTIN_PARAMS, type CheckedProgram, type MapOp } from '../algorithms/program.ts';
+import { toJs } from '../algorithms/expr.ts';
+import { BUILTIN_PARAMS, type CheckedProgram } from '../algorithms/program.ts';
+import { lowerChecked, type PlannedMap } from './plan/lower.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from '../rng/philox.ts';
 import { boxMullerSource, LOG_POW2, QC, QS } from '../rng/streams.ts';
 import type { NoiseModel } from '../noise/types.ts';
@@ -45,14 +46,18 @@ export type CompiledFused = FusedStep & { readonly variant: FusedVariant };
 // one function object per generated source: runs of the same program reuse its optimised code
 const flatCache = new Map<string, (...a: unknown[]) => void>();
 
-/** True when the fused path applies to this program. */
+/** The map ops of a fusable program, lowered (src/engine/plan). */
+function fusedMaps(checked: CheckedProgram): PlannedMap[] {
+  return lowerChecked('fused', checked).ops as PlannedMap[];
+}
+
+/**
+ * True when the fused path applies to this program: server maps only, without reductions, rand()
+ * or reads of declared scalars (the fused step keeps no scalar state).
+ */
 export function fusable(checked: CheckedProgram): boolean {
-  return (
-    !checked.workerOps &&
-    checked.program.ops.every(
-      (o) => o.op === 'map' && o.scope === 'server' && !(o.reduce && o.reduce.length) && o.assign.every(([, src]) => !usesRand(checked.parsed.get(src)!)),
-    )
-  );
+  if (checked.workerOps) return false;
+  return lowerChecked('fused', checked).ops.every((o) => o.op === 'map' && o.scope === 'server' && o.reduce.length === 0 && !o.random && o.assign.every((a) => ![...a.reads.values()].some((r) => r.kind === 'scalar')));
 }
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
@@ -102,37 +107,32 @@ export function compileFused(checked: CheckedProgram, gaussian: boolean, wasm: W
     const step = wasmUpdateStep(checked, wasm);
     if (step) return tag(step, 'fused-wasm');
   }
-  const maps = checked.program.ops as MapOp[];
-  const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
-  const vecs = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
+  const maps = fusedMaps(checked);
   const used = new Set<string>();
   const usedParams = new Set<string>();
   const written = new Set<string>();
-  const locals = new Set<string>();
-  const nameFor = (v: string) => {
-    if (locals.has(v)) return `l_${ident(v)}`;
-    if (vecs.has(v)) {
-      used.add(v);
-      return `v_${ident(v)}`;
-    }
-    if (params.has(v)) {
-      usedParams.add(v);
-      return `p_${ident(v)}`;
-    }
-    throw new Error(`unresolved ${v}`);
-  };
   const body: string[] = [];
   for (const op of maps) {
-    for (const [target, src] of op.assign) {
-      const rhs = toJs(checked.parsed.get(src)!, nameFor);
-      if (vecs.has(target)) {
-        used.add(target);
-        written.add(target);
-        body.push(`v_${ident(target)} = ${rhs};`);
+    for (const a of op.assign) {
+      const rhs = toJs(a.expr, (v) => {
+        const ref = a.reads.get(v);
+        if (ref?.kind === 'local') return `l_${ident(v)}`;
+        if (ref?.kind === 'vector') {
+          used.add(v);
+          return `v_${ident(v)}`;
+        }
+        if (ref?.kind === 'builtin' || ref?.kind === 'hyper') {
+          usedParams.add(v);
+          return `p_${ident(v)}`;
+        }
+        throw new Error(`unresolved ${v}`);
+      });
+      if (a.into.kind === 'vector') {
+        used.add(a.target);
+        written.add(a.target);
+        body.push(`v_${ident(a.target)} = ${rhs};`);
       } else {
-        const isNew = !locals.has(target);
-        locals.add(target);
-        body.push(`${isNew ? 'let ' : ''}l_${ident(target)} = ${rhs};`);
+        body.push(`${a.into.declares ? 'let ' : ''}l_${ident(a.target)} = ${rhs};`);
       }
     }
   }
@@ -225,49 +225,31 @@ const updateCache = new WeakMap<WasmNormals, Map<string, UpdateExports | null>>(
  * does not write (exp, log) or a local that shadows a parameter name.
  */
 function wasmUpdateStep(checked: CheckedProgram, W: WasmNormals): FusedStep | null {
-  const maps = checked.program.ops as MapOp[];
+  const maps = fusedMaps(checked);
   const params = new Set<string>([...BUILTIN_PARAMS, ...checked.program.params]);
-  const vecSet = new Set(['x', 'g', ...checked.program.vectors.map((v) => v.name)]);
   const assign: Assignment[] = [];
   const vecs = new Set<string>(['x']);
   const written = new Set<string>();
   const usedParams = new Set<string>();
-  const locals = new Set<string>();
-  const visit = (e: Expr): boolean => {
-    switch (e.kind) {
-      case 'var':
-        if (locals.has(e.name)) return true;
-        if (vecSet.has(e.name)) {
-          if (e.name !== 'g') vecs.add(e.name);
-          return true;
-        }
-        if (params.has(e.name)) {
-          usedParams.add(e.name);
-          return true;
-        }
-        return false;
-      case 'neg':
-        return visit(e.arg);
-      case 'bin':
-        return visit(e.left) && visit(e.right);
-      case 'call':
-        return e.args.every(visit);
-      default:
-        return true;
-    }
-  };
   for (const op of maps) {
-    for (const [target, src] of op.assign) {
-      const e = checked.parsed.get(src)!;
-      if (!visit(e)) return null;
-      if (vecSet.has(target)) {
+    for (const a of op.assign) {
+      for (const [name, ref] of a.reads) {
+        if (ref.kind === 'vector') {
+          if (name !== 'g') vecs.add(name);
+        } else if (ref.kind === 'builtin' || ref.kind === 'hyper') {
+          usedParams.add(name);
+        } else if (ref.kind !== 'local') {
+          return null;
+        }
+      }
+      const { target, expr: e } = a;
+      if (a.into.kind === 'vector') {
         if (target !== 'g') {
           vecs.add(target);
           written.add(target);
         }
       } else {
         if (params.has(target)) return null;
-        locals.add(target);
       }
       assign.push([target, e]);
     }

@@ -8,10 +8,10 @@ import type { Problem } from '../problems/types.ts';
 import { fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
-import { simulateDistributedWithBounds, simulateWithBounds, type TrackedDistributedRun, type TrackedRun } from './f32-bounds.ts';
+import { simulateDistributedWithBounds, simulateWithBounds, type TrackedDistributedRun, type TrackedRun } from '../testing/f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
-import { trackedGradient, type Kind } from './gradients/test-util.ts';
-import { expectMetricsWithinBounds, gpuForTests } from './test-support.ts';
+import { trackedGradient, type Kind } from '../testing/gpu-gradients.ts';
+import { expectMetricsWithinBounds, gpuForTests } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 
@@ -22,7 +22,7 @@ const gpu = await gpuForTests();
  *     runCpu, which evaluates gradWorker(x, 0) once per worker: the same float64 values);
  * (2) server-scope programs on heterogeneous quadratics (see the second describe block).
  * Each run: three steps from x0, compared with runCpu (float64) within the float32 bounds of the
- * f32-bounds.ts simulators (the gradient pass through the oracle of gradients/test-util.ts).
+ * src/testing/f32-bounds.ts simulators (the gradient pass through the oracle of src/testing/gpu-gradients.ts).
  */
 
 interface Outcome {

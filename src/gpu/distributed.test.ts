@@ -10,8 +10,8 @@ import { mean, variance } from '../stats/index.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
-import { simulateDistributedWithBounds, U } from './f32-bounds.ts';
-import { expectMetricsWithinBounds, gpuForTests } from './test-support.ts';
+import { simulateDistributedWithBounds, U } from '../testing/f32-bounds.ts';
+import { expectMetricsWithinBounds, gpuForTests } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 
@@ -38,7 +38,7 @@ const distributed = distributedAlgorithms.filter((def) => gpuSupport(def, HOMOGE
 
 /**
  * One differential check: the GPU run against runCpu with the bounds of
- * simulateDistributedWithBounds (f32-bounds.ts). Every coordinate of x_T within its derived bound;
+ * simulateDistributedWithBounds (src/testing/f32-bounds.ts). Every coordinate of x_T within its derived bound;
  * coordinates where a sign decision (a worker's sign, S_R's comparison with its uniform, a vote) was
  * within rounding of 0 are counted (their bound allows the flip) and must stay below 1%; metrics
  * within their bounds; communication: bits and ternary counts equal to runCpu's unless a ternary

@@ -11,8 +11,8 @@ import { mean, variance } from '../stats/index.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu } from './engine.ts';
-import { simulateWithBounds, U } from './f32-bounds.ts';
-import { float32Example, gpuForTests, withStepSize } from './test-support.ts';
+import { simulateWithBounds, U } from '../testing/f32-bounds.ts';
+import { float32Example, gpuForTests, withStepSize } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 
@@ -115,7 +115,7 @@ describe.skipIf(!gpu)('webgpu engine against the CPU reference', () => {
   });
 
   // Three steps from the same x0 (later steps exercise momentum averages, step-size adaptation),
-  // every coordinate of the output (x_3, or the program's output vector) within its derived float32 bound (f32-bounds.ts: each rounding u|value|, WGSL's ULP bounds
+  // every coordinate of the output (x_3, or the program's output vector) within its derived float32 bound (src/testing/f32-bounds.ts: each rounding u|value|, WGSL's ULP bounds
   // for division/sqrt, the noise transform's own bound from noise.wgsl.ts), so the tolerance
   // grows with the magnitudes involved (|diag (x - c)|, sigma |z|, lr |g|) and nothing is tuned.
   // Coordinates where a sign decision was within rounding of 0 may flip: they are counted, their

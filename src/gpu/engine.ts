@@ -1,34 +1,25 @@
 /// <reference types="@webgpu/types" />
-import { allHypers } from '../algorithms/program.ts';
 import { UserInputError } from '../core/errors.ts';
-import { drawTau, validateRunSpec } from '../engine/cpu.ts';
-import { evaluateHyper, resolveHyper, type ResolvedHyper } from '../engine/hyper.ts';
+import { drawTau } from '../engine/cpu.ts';
+import { evaluateHyper, type ResolvedHyper } from '../engine/hyper.ts';
 import type { CommunicationReport, IterateMetrics, RunResult, RunSpec } from '../engine/types.ts';
 import type { DistributedAlgorithmDef, MessageSpec } from '../algorithms/distributed.ts';
 import { MAX_BATCH } from '../rng/streams.ts';
 import {
-  CHUNK_BYTES,
   DIST_ACC,
   DIST_NONE,
-  generateReduceKernel,
-  generateStepKernel,
-  gpuSupport,
-  GRADIENT_VECTOR,
-  gradientFpartBase,
-  problemShapeOf,
   RECORD_HEADER,
   RECORD_STRIDE,
   REDUCE_THREADS,
-  RUN_BYTES,
   STATUS_BYTES,
-  STEP_THREADS,
   type StepKernel,
 } from './codegen.ts';
 import { float32Hyperparameter } from './guards.ts';
-import { computePipeline, GpuOutOfMemory, readBuffer, storageBuffer, withErrorScopes, writeBuffer, type BindingKind } from './compute.ts';
-import { BufferUsage, deviceMemoryBytes, requestGpu, type GpuContext, type GpuLimits } from './device.ts';
-import { wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
-import { gradientKernelFor, type GradientKernel } from './gradients/index.ts';
+import { readBuffer, writeBuffer } from './compute.ts';
+import type { GpuContext } from './device.ts';
+import { planRun, type GpuLayout } from './run/plan.ts';
+export { planLayout, type Chunk, type GpuLayout } from './run/plan.ts';
+import { createResources, gradientGroupKey, vectorLocation, type Buffers, type GradientPassState } from './run/resources.ts';
 
 /** Knobs of {@link runWebGpu}; all optional. */
 export interface WebGpuRunOptions {
@@ -53,85 +44,6 @@ export interface WebGpuRunOptions {
   readonly packed?: boolean;
 }
 
-/** One rectangle of the replicas x quads state: its own buffers and bind group. */
-export interface Chunk {
-  readonly r0: number;
-  readonly rows: number;
-  readonly q0: number;
-  readonly quads: number;
-  readonly wgx0: number;
-}
-
-/** How a run is laid out on the device. */
-export interface GpuLayout {
-  /** Quads (groups of 4 coordinates) per replica row: ceil(d / 4). */
-  readonly dq: number;
-  readonly wx: number;
-  readonly wy: number;
-  /** Workgroups along one replica row (partials per replica and step). */
-  readonly nwg: number;
-  readonly chunks: readonly Chunk[];
-  /** Bytes of the largest binding used. */
-  readonly maxBinding: number;
-}
-
-const nextPow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
-
-/**
- * Splits R x d into chunks whose buffers fit one binding (maxStorageBufferBindingSize, or the
- * override): whole rows when a row fits (replica chunks), else coordinate ranges that are a
- * multiple of the workgroup width (and of the 256-byte offset alignment of the shared problem
- * buffers). Dispatch sizes stay within maxComputeWorkgroupsPerDimension.
- */
-export function planLayout(
-  d: number,
-  R: number,
-  limits: Pick<GpuLimits, 'maxStorageBufferBindingSize' | 'maxComputeWorkgroupsPerDimension'>,
-  maxBindingBytes = Infinity,
-  /** vec4 planes per replica row in the largest state buffer (distributed plan: vectors x workers). */
-  rowFactor = 1,
-  /** Distributed plan: rows per replica of the worker grids (n); 0 for the other plans. */
-  workers = 0,
-  /** Bytes per quad of the largest per-quad problem binding (32: diag and center; a gradient pass's data may need more). */
-  probBytesPerQuad = 32,
-): GpuLayout {
-  const dq = Math.ceil(d / 4);
-  const maxBind = Math.floor(Math.min(limits.maxStorageBufferBindingSize, maxBindingBytes) / 256) * 256;
-  const maxGroups = limits.maxComputeWorkgroupsPerDimension;
-  // the shared problem buffer holds 32 bytes per quad (diag, center), a gradient pass's per-quad data probBytesPerQuad
-  const pq = Math.max(32, probBytesPerQuad);
-  const wholeRow = dq * pq <= maxBind && dq * 16 * rowFactor <= maxBind && Math.ceil(dq / Math.min(STEP_THREADS, nextPow2(dq))) <= maxGroups;
-  const wx = wholeRow ? Math.min(STEP_THREADS, nextPow2(dq)) : STEP_THREADS;
-  const wy = STEP_THREADS / wx;
-  let Qc = dq;
-  if (!wholeRow) {
-    const unit = Math.max(wx, 16);
-    Qc = Math.min(Math.floor(maxBind / pq / unit), Math.floor(maxBind / (16 * rowFactor) / unit), Math.floor((maxGroups * wx) / unit)) * unit;
-    if (Qc <= 0) {
-      if (workers > 0 && 16 * rowFactor * unit > maxBind) {
-        throw new UserInputError(
-          'workers',
-          `is too large for the webgpu engine at this binding size: ${unit} coordinates of every worker vector of one replica (${fmtBytes(16 * rowFactor * unit)}) must fit one binding of ${fmtBytes(maxBind)}`,
-          `got ${workers}`,
-        );
-      }
-      throw new UserInputError('maxBindingBytes', `must allow at least ${Math.max(pq, 16 * rowFactor) * unit} bytes per binding`, `got ${maxBind}`);
-    }
-  }
-  // distributed plan: the worker grids run replicas x workers rows of wy per workgroup
-  const rowCap = workers > 0 ? Math.floor((maxGroups * wy) / workers) : Infinity;
-  if (rowCap < 1) throw new UserInputError('workers', `must be at most ${maxGroups * wy} for d = ${d} on the webgpu engine (rows of the worker grid)`, `got ${workers}`);
-  const Rc = Math.min(R, Math.max(1, Math.floor(maxBind / (Qc * 16 * rowFactor))), maxGroups * wy, rowCap);
-  const chunks: Chunk[] = [];
-  for (let r0 = 0; r0 < R; r0 += Rc) {
-    for (let q0 = 0; q0 < dq; q0 += Qc) {
-      chunks.push({ r0, rows: Math.min(Rc, R - r0), q0, quads: Math.min(Qc, dq - q0), wgx0: q0 / wx });
-    }
-  }
-  return { dq, wx, wy, nwg: Math.ceil(dq / wx), chunks, maxBinding: maxBind };
-}
-
-const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 
 /**
  * The GPU engine: same semantics as runCpu (src/engine/cpu.ts) in float32 on a WebGPU device.
@@ -186,49 +98,6 @@ export async function runWebGpu(spec: RunSpec, options: WebGpuRunOptions = {}): 
   }
 }
 
-interface Buffers {
-  state: GPUBuffer[][];
-  prob: GPUBuffer;
-  sigma: GPUBuffer;
-  partials: GPUBuffer;
-  status: GPUBuffer;
-  tau: GPUBuffer;
-  curve: GPUBuffer;
-  records: GPUBuffer;
-  run: GPUBuffer;
-  x0Row: GPUBuffer;
-  chunk: GPUBuffer[];
-  /** General plan: per-replica scalars, reduction partials, x before the last step (per chunk). */
-  scal: GPUBuffer;
-  rpart: GPUBuffer;
-  xPrev: GPUBuffer[] | null;
-  /** Distributed plan: per-worker centers, packed messages, message flags and step records, accumulators. */
-  dist: { wcen: GPUBuffer; pk: GPUBuffer; dm: GPUBuffer; dacc: GPUBuffer; gexDummy: GPUBuffer | null } | null;
-  /** Single-node plans on a heterogeneous quadratic: the per-worker centers (n x ceil(d/4) vec4). */
-  wcen: GPUBuffer | null;
-  /** Gradient pass: its data buffers (by binding name) and per-chunk scratch. */
-  grad: { data: Map<string, GPUBuffer>; scratch: (GPUBuffer | null)[] } | null;
-}
-
-/** Bind groups of a gradient dispatch are shared by dispatches with the same point, target and f region. */
-function gradientGroupKey(k: { at?: string; into?: string; fregion?: number }): string {
-  return `${k.at}|${k.into ?? GRADIENT_VECTOR}|${k.fregion ?? 0}`;
-}
-
-/** A run's gradient pass (src/gpu/gradients): kernel, one pipeline per pass, bind groups per `at` vector and chunk. */
-interface GradientPassState {
-  readonly kernel: GradientKernel;
-  readonly pipelines: GPUComputePipeline[];
-  readonly groups: Map<string, GPUBindGroup[]>;
-}
-
-/** Where a vector lives: its state buffer and plane (offset = plane x rows x rowsPerReplica x quads x 16 bytes). */
-function vectorLocation(kernel: StepKernel, v: string): { buffer: number; plane: number } {
-  const buffer = kernel.stateBuffers.findIndex((b) => b.vectors.includes(v));
-  if (buffer < 0) throw new Error(`vector ${v} is not stored`);
-  return { buffer, plane: kernel.stateBuffers[buffer].vectors.indexOf(v) };
-}
-
 /**
  * One WebGPU run as a session: {@link WebGpuRun.create} validates, plans, checks the memory
  * budget, compiles and uploads (nothing runs yet); {@link advance} encodes and submits steps
@@ -275,338 +144,9 @@ export class WebGpuRun {
 
   /** Validates, plans and allocates a run (see runWebGpu for the errors it throws). */
   static async create(spec: RunSpec, options: WebGpuRunOptions = {}): Promise<WebGpuRun> {
-    validateRunSpec(spec);
-    const started = performance.now();
-    const { algorithm: def, problem, T, replicas: R, seed } = spec;
-    const n = spec.workers;
-    const d = problem.d;
-    const sqw = problem.separableQuadraticWorkers;
-    const heterogeneous = problem.workers > 1;
-    const support = gpuSupport(def, problemShapeOf(problem));
-    if (!support.supported) {
-      throw new UserInputError('engine', `webgpu does not yet support this run: ${support.reasons.join('; ')}`, 'use engine "cpu"');
-    }
-    const noise: WgslNoise | null = spec.noise ? wgslNoiseFor(spec.noise.model) : null;
-    const hyper = resolveHyper(def, spec.hyper);
-    const hyperNames = allHypers(def).map((h) => h.name);
-
-    let gpu = options.gpu;
-    if (!gpu) {
-      const a = await requestGpu();
-      if (!a.ok) throw new UserInputError('engine', 'webgpu needs a WebGPU adapter', a.reason);
-      gpu = a.gpu;
-    }
-    const device = gpu.device;
-    // metrics: the exact gradient of f; for heterogeneous quadratics f = (1/n) sum_j f_j has
-    // gradient diag (.) (x - cbar), cbar the mean center (with one worker: its center)
-    // problems without a separable quadratic run a gradient pass (src/gpu/gradients) before the step kernel
-    const usePass = !heterogeneous && !problem.separableQuadratic && !sqw;
-    const zeros = new Float64Array(d);
-    const sq = usePass ? { diag: zeros, center: zeros } : heterogeneous || !problem.separableQuadratic ? { diag: sqw!.diag, center: sqw!.meanCenter } : problem.separableQuadratic;
-    const x0 = spec.x0 ?? problem.x0();
-    const fStar = problem.constants.fStar ?? 0;
-    if (!usePass) checkQuadraticDeclaration(problem.id, problem.f, sq.diag, sq.center, x0);
-
-    // ---- layout, sizes, memory budget
-    const sigmaKind: 'scalar' | 'vector' = spec.noise && typeof spec.noise.sigma !== 'number' ? 'vector' : 'scalar';
-    // server-scope programs on a heterogeneous quadratic: the mean over workers of per-worker gradients (centers c^j)
-    const workerCenters = heterogeneous && support.plan !== 'distributed';
-    const kcfg = { def, hyperNames, noise, sigma: sigmaKind, workers: n, packed: options.packed !== false, workerCenters };
-    const shape = generateStepKernel({ ...kcfg, wx: STEP_THREADS, wy: 1, gradientPass: usePass ? { partials: 1 } : null });
-    const distributed = shape.plan === 'distributed';
-    // a gradient pass's per-quad data (bytes per quad do not depend on the workgroup shape) bounds the coordinate chunks too
-    const probe = usePass ? gradientKernelFor(problem) : null;
-    if (probe && !probe.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${probe.reason}`, 'use engine "cpu"');
-    // a pass's per-replica scratch (logistic: m floats) must fit one binding per chunk: counted as rows of the largest buffer
-    const scratchRows = probe?.kernel ? Math.ceil((probe.kernel.scratchFloatsPerReplica * 4) / (16 * Math.ceil(d / 4))) : 0;
-    const rowFactor = Math.max(1, scratchRows, ...(distributed ? shape.stateBuffers.map((b) => b.vectors.length * b.rowsPerReplica) : []));
-    const passQuadBytes = probe?.kernel ? Math.max(0, ...probe.kernel.bindings.map((b) => (b.perQuadBytes && probe.kernel!.coordinateSplit ? b.perQuadBytes : 0))) : 0;
-    const layout = planLayout(d, R, gpu.limits, options.maxBindingBytes, rowFactor, distributed ? n : 0, Math.max(32, passQuadBytes));
-    let gk: GradientKernel | null = null;
-    if (usePass) {
-      const made = probe!.kernel!.wx === layout.wx && probe!.kernel!.wy === layout.wy ? probe! : gradientKernelFor(problem, { wx: layout.wx, wy: layout.wy });
-      if (!made.kernel) throw new UserInputError('engine', `webgpu does not yet support this run: ${made.reason}`, 'use engine "cpu"');
-      gk = made.kernel;
-      if (!gk.coordinateSplit && layout.chunks.some((c) => c.quads !== layout.dq)) {
-        throw new UserInputError('replicas x d', `is too large for the ${gk.family} gradient pass on the webgpu engine: it needs whole replica rows per binding (d = ${d} does not fit one binding of ${fmtBytes(layout.maxBinding)})`, `d = ${d}`);
-      }
-      for (const b of gk.bindings) {
-        const bytes = b.role === 'data' ? (b.perQuadBytes && layout.chunks.some((c) => c.quads !== layout.dq) ? Math.max(...layout.chunks.map((c) => c.quads * b.perQuadBytes!)) : b.data!.byteLength) : b.role === 'scratch' ? Math.max(...layout.chunks.map((c) => c.rows)) * gk.scratchFloatsPerReplica * 4 : 0;
-        if (bytes > layout.maxBinding) throw new UserInputError('replicas x d', `is too large for one binding of the ${gk.family} gradient pass's ${b.name} (${bytes} bytes > ${layout.maxBinding})`, `replicas = ${R}, d = ${d}`);
-      }
-    }
-    const fOffset = (gk ? gk.fConstant : problem.f(sq.center)) - fStar;
-    const kernel: StepKernel = generateStepKernel({ ...kcfg, wx: layout.wx, wy: layout.wy, gradientPass: gk ? { partials: gk.fPartialsPerReplica } : null });
-    const storageCount = 7 + kernel.extraBindings.length;
-    if (storageCount > gpu.limits.maxStorageBuffersPerShaderStage) {
-      throw new UserInputError('engine', `webgpu does not yet support this run: ${def.id} needs ${storageCount} storage buffers, the device allows ${gpu.limits.maxStorageBuffersPerShaderStage}`, 'use engine "cpu"');
-    }
-    const checkpoints = [...new Set(spec.checkpoints ?? [T])].sort((a, b) => a - b);
-    const work = R * layout.dq;
-    const S = Math.max(1, Math.min(T + 1, options.stepsPerSubmission ?? Math.min(1024, Math.max(4, Math.floor(2 ** 26 / work)))));
-    const partialRow = R * layout.nwg * 16;
-    const partialBudget = Math.min(layout.maxBinding, 32 * 2 ** 20);
-    const K = Math.max(1, Math.min(S, options.reduceEvery ?? 32, Math.floor(partialBudget / partialRow)));
-    if (partialRow > layout.maxBinding) {
-      throw new UserInputError('replicas x d', `is too large for one metric-partials binding (${fmtBytes(partialRow)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, d = ${d}`);
-    }
-    const general = kernel.plan !== 'fused';
-    const dist = kernel.dist;
-    const planes = kernel.stateBuffers.reduce((a, b) => a + b.vectors.length * b.rowsPerReplica, 0);
-    const stateBytes = (planes + (general ? 1 : 0)) * R * layout.dq * 16;
-    const rowsN = dist ? n : 1;
-    const NSW = dist ? dist.serverScalars.length + n * Math.max(1, dist.workerScalars.length) : kernel.scalars.length;
-    // two f-partial regions: the pass at x (or an oracle point) and the pass at an output vector
-    // (the distributed plan's reduction slots hold R x n rows)
-    const rpartFloats = gk ? gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, 2, rowsN) : Math.max(1, kernel.reductionSlots) * R * rowsN * layout.nwg;
-    const gradBytes = gk ? gk.bindings.reduce((a, b) => a + (b.role === 'data' ? b.data!.byteLength : 0), 0) + R * gk.scratchFloatsPerReplica * 4 : 0;
-    const scalarBytes = gk ? (general ? R * NSW * 4 : 0) + rpartFloats * 4 + gradBytes : general ? R * NSW * 4 + kernel.reductionSlots * R * rowsN * layout.nwg * 4 : 0;
-    const W = Math.ceil(d / 32);
-    const distBytes = dist
-      ? {
-          wcen: heterogeneous ? n * layout.dq * 16 : 16,
-          pk: Math.max(16, dist.messageRows * R * 2 * W * 4),
-          dm: Math.max(16, (dist.messageRows * R + K * R * dist.slotWords + (dist.voteCounts ? R * 32 * W : 0)) * 4),
-          dacc: Math.max(16, R * dist.accWords * 4),
-        }
-      : null;
-    const wcenBytes = workerCenters ? n * layout.dq * 16 : 0;
-    if (wcenBytes > layout.maxBinding) {
-      throw new UserInputError('workers x d', `is too large for one binding of the per-worker centers (${fmtBytes(wcenBytes)} > ${fmtBytes(layout.maxBinding)})`, `workers = ${n}, d = ${d}`);
-    }
-    if (distBytes) {
-      for (const [what, bytes] of [['per-worker centers', distBytes.wcen], ['packed messages', distBytes.pk]] as const) {
-        if (bytes > layout.maxBinding) {
-          throw new UserInputError('replicas x workers x d', `is too large for one binding of the ${what} (${fmtBytes(bytes)} > ${fmtBytes(layout.maxBinding)})`, `replicas = ${R}, workers = ${n}, d = ${d}`);
-        }
-      }
-    }
-    const largestChunk = Math.max(...layout.chunks.map((c) => c.rows * c.quads * 16));
-    const totalBytes =
-      stateBytes +
-      scalarBytes +
-      (distBytes ? distBytes.wcen + distBytes.pk + distBytes.dm + distBytes.dacc : 0) +
-      wcenBytes +
-      layout.dq * 32 +
-      (sigmaKind === 'vector' ? layout.dq * 16 : 0) +
-      K * partialRow +
-      R * (STATUS_BYTES + 4 + 16 * Math.max(1, checkpoints.length)) +
-      (S + 1) * RECORD_STRIDE +
-      layout.dq * 16 + // x0 row used to initialise every replica
-      largestChunk; // staging for the readback of finalX
-    const budget = options.memoryLimitBytes ?? (await deviceMemoryBytes(gpu.info));
-    if (budget !== undefined && totalBytes > budget) {
-      throw new UserInputError(
-        'replicas x d',
-        `needs ${fmtBytes(totalBytes)} of device memory, more than the ${fmtBytes(budget)} available on ${gpu.info.name}`,
-        `replicas = ${R}, d = ${d}${dist ? `, workers = ${n}` : ''}, ${planes} state rows of float32 per replica (${kernel.vectors.join(', ')}); reduce replicas or d`,
-      );
-    }
-
-    // ---- pipelines
-    const stepBindings: BindingKind[] = ['read-only-storage-dynamic', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', ...kernel.extraBindings];
-    const stepKernels = [];
-    for (const k of kernel.sequence) stepKernels.push(k.dispatch === 'gradient' ? null : await computePipeline(gpu, kernel.wgsl, k.entry, stepBindings));
-    const stepLayout = stepKernels.find((k) => k !== null)!.layout;
-    const reduceKernel = await computePipeline(gpu, generateReduceKernel(hyperNames, dist), 'reduce', [
-      'read-only-storage-dynamic', 'read-only-storage', 'uniform', 'read-only-storage', 'storage', 'read-only-storage', 'storage',
-      ...(dist ? (['read-only-storage', 'storage'] as const) : []),
-    ]);
-
-    // ---- buffers (allocated under an out-of-memory error scope, before anything runs)
-    const all: GPUBuffer[] = [];
-    const track = (b: GPUBuffer) => (all.push(b), b);
-    let bufs: Buffers;
-    try {
-      bufs = await withErrorScopes(gpu, () => {
-        const dq = layout.dq;
-        const pd = new Float32Array(dq * 8);
-        for (let q = 0; q < dq; q++) {
-          for (let k = 0; k < 4; k++) {
-            const i = 4 * q + k;
-            if (i < d) {
-              pd[8 * q + k] = sq.diag[i];
-              pd[8 * q + 4 + k] = sq.center[i];
-            }
-          }
-        }
-        const prob = track(storageBuffer(gpu!, pd, 'prob'));
-        const sv = new Float32Array(sigmaKind === 'vector' ? dq * 4 : 4);
-        if (sigmaKind === 'vector') sv.set(spec.noise!.sigma as Float64Array);
-        const sigma = track(storageBuffer(gpu!, sv, 'sigma'));
-        const partials = track(storageBuffer(gpu!, K * partialRow, 'partials'));
-        const st = new ArrayBuffer(R * STATUS_BYTES);
-        const sti = new Int32Array(st);
-        for (let r = 0; r < R; r++) sti[(r * STATUS_BYTES) / 4 + 5] = -1;
-        const status = track(storageBuffer(gpu!, new Uint8Array(st), 'status'));
-        const tauv = new Uint32Array(R);
-        for (let r = 0; r < R; r++) tauv[r] = drawTau(seed, r, T);
-        const tau = track(storageBuffer(gpu!, tauv, 'tau'));
-        const curve = track(storageBuffer(gpu!, Math.max(1, checkpoints.length) * R * 16, 'curve'));
-        const records = track(storageBuffer(gpu!, (S + 1) * RECORD_STRIDE, 'records'));
-        const run = track(device.createBuffer({ size: RUN_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
-        writeBuffer(gpu!, run, 0, Uint32Array.from([R, layout.nwg, T, RECORD_STRIDE / 4, 0, 0, 0, 0]));
-        const row = new Float32Array(dq * 4);
-        row.set(x0);
-        const x0Row = track(storageBuffer(gpu!, row, 'x0'));
-        const state = layout.chunks.map((c) =>
-          kernel.stateBuffers.map((b) => track(storageBuffer(gpu!, b.vectors.length * b.rowsPerReplica * c.rows * c.quads * 16, `${b.label}[${c.r0},${c.q0}]`))),
-        );
-        const xPrev = general ? layout.chunks.map((c) => track(storageBuffer(gpu!, c.rows * c.quads * 16, `xprev[${c.r0},${c.q0}]`))) : null;
-        let sinit: Float32Array;
-        if (dist) {
-          // server scalars R x NS, then worker scalars R x n x NW
-          const NS = dist.serverScalars.length;
-          const NW = Math.max(1, dist.workerScalars.length);
-          sinit = new Float32Array(R * NS + R * n * NW);
-          for (let r = 0; r < R; r++) dist.serverScalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
-          for (let row = 0; row < R * n; row++) dist.workerScalars.forEach((sc, i) => (sinit[R * NS + row * NW + i] = sc.init));
-        } else {
-          const NS = Math.max(1, kernel.scalars.length);
-          sinit = new Float32Array(R * NS);
-          for (let r = 0; r < R; r++) kernel.scalars.forEach((sc, i) => (sinit[r * NS + i] = sc.init));
-        }
-        const scal = track(storageBuffer(gpu!, sinit, 'scalars'));
-        const rpart = track(storageBuffer(gpu!, rpartFloats * 4, 'reduction-partials'));
-        const gradBufs: Buffers['grad'] = gk
-          ? {
-              data: new Map(gk.bindings.filter((b) => b.role === 'data').map((b) => [b.name, track(storageBuffer(gpu!, b.data!, `grad-${b.name}`))])),
-              scratch: layout.chunks.map((c) => (gk!.scratchFloatsPerReplica > 0 ? track(storageBuffer(gpu!, c.rows * gk!.scratchFloatsPerReplica * 4, `grad-scratch[${c.r0}]`)) : null)),
-            }
-          : null;
-        let wcenBuf: GPUBuffer | null = null;
-        if (workerCenters) {
-          const cen = new Float32Array(wcenBytes / 4);
-          for (let j = 0; j < n; j++) for (let i = 0; i < d; i++) cen[j * layout.dq * 4 + i] = sqw!.centers[j * d + i];
-          wcenBuf = track(storageBuffer(gpu!, cen, 'worker-centers'));
-        }
-        let distBufs: Buffers['dist'] = null;
-        if (dist && distBytes) {
-          const cen = new Float32Array(distBytes.wcen / 4);
-          if (heterogeneous) for (let j = 0; j < n; j++) for (let i = 0; i < d; i++) cen[j * layout.dq * 4 + i] = sqw!.centers[j * d + i];
-          const acc = new Uint32Array(R * dist.accWords);
-          for (let r = 0; r < R; r++) {
-            const a = r * dist.accWords;
-            acc[a + DIST_ACC.errorStep] = DIST_NONE;
-            dist.guards.forEach((_, k) => (acc[a + DIST_ACC.guard(k)] = DIST_NONE));
-          }
-          distBufs = {
-            wcen: track(storageBuffer(gpu!, cen, 'worker-centers')),
-            pk: track(storageBuffer(gpu!, distBytes.pk, 'packed-messages')),
-            dm: track(storageBuffer(gpu!, distBytes.dm, 'message-flags')),
-            dacc: track(storageBuffer(gpu!, acc, 'message-accumulators')),
-            // the gex binding without a gradient pass (the kernels read it only when ch.gpass != 0)
-            gexDummy: kernel.stateBuffers.length < 3 ? track(storageBuffer(gpu!, 16, 'no-gradient-pass')) : null,
-          };
-        }
-        const chunk = layout.chunks.map((c) => {
-          const u = track(device.createBuffer({ size: CHUNK_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST }));
-          const w = new ArrayBuffer(CHUNK_BYTES);
-          const wu = new Uint32Array(w);
-          const wf = new Float32Array(w);
-          wu.set([c.r0, c.q0, c.rows, c.quads, c.wgx0, layout.nwg, R, d, seed >>> 0]);
-          wf[9] = spec.noise && typeof spec.noise.sigma === 'number' ? spec.noise.sigma : 0;
-          wf[10] = fOffset + fStar; // f(c)
-          wu[11] = gk ? gk.fPartialsPerReplica : 0; // distributed plan: the gradient pass's f partials (0: none)
-          wu[12] = n;
-          wu[13] = heterogeneous ? 1 : 0;
-          wu[14] = K;
-          writeBuffer(gpu!, u, 0, new Uint8Array(w));
-          return u;
-        });
-        // every replica row of x starts at x0
-        const enc = device.createCommandEncoder();
-        layout.chunks.forEach((c, ci) => {
-          // x and the output vector (when the program declares one) start at x0
-          const starts = [vectorLocation(kernel, 'x'), ...(kernel.output !== 'x' ? [vectorLocation(kernel, kernel.output)] : [])];
-          for (const at of starts) for (let rl = 0; rl < c.rows; rl++) enc.copyBufferToBuffer(x0Row, c.q0 * 16, state[ci][at.buffer], rl * c.quads * 16, c.quads * 16);
-        });
-        device.queue.submit([enc.finish()]);
-        return { state, prob, sigma, partials, status, tau, curve, records, run, x0Row, chunk, scal, rpart, xPrev, dist: distBufs, wcen: wcenBuf, grad: gradBufs };
-      });
-    } catch (err) {
-      for (const b of all) b.destroy();
-      if (err instanceof GpuOutOfMemory) {
-        throw new UserInputError('replicas x d', `does not fit in device memory (${err.message})`, `replicas = ${R}, d = ${d}, about ${fmtBytes(totalBytes)} needed`);
-      }
-      throw err;
-    }
-
-    // ---- bind groups
-    const stepGroups = layout.chunks.map((c, ci) => {
-      const entries: GPUBindGroupEntry[] = [
-        { binding: 0, resource: { buffer: bufs.records, offset: 0, size: RECORD_STRIDE } },
-        { binding: 1, resource: { buffer: bufs.chunk[ci] } },
-        { binding: 2, resource: { buffer: bufs.status } },
-        { binding: 3, resource: { buffer: bufs.partials } },
-        { binding: 4, resource: { buffer: bufs.prob, offset: c.q0 * 32, size: c.quads * 32 } },
-        { binding: 5, resource: sigmaKind === 'vector' ? { buffer: bufs.sigma, offset: c.q0 * 16, size: c.quads * 16 } : { buffer: bufs.sigma } },
-        { binding: 6, resource: { buffer: bufs.scal } },
-        { binding: 7, resource: { buffer: bufs.rpart } },
-        ...kernel.stateBuffers.map((_, k) => ({ binding: kernel.bindings.firstVector + k, resource: { buffer: bufs.state[ci][k] } })),
-        ...(bufs.dist
-          ? [...(bufs.dist.gexDummy ? [bufs.dist.gexDummy] : []), bufs.dist.wcen, bufs.dist.pk, bufs.dist.dm].map((buffer, k) => ({ binding: kernel.bindings.firstVector + kernel.stateBuffers.length + k, resource: { buffer } }))
-          : []),
-        ...(bufs.wcen ? [{ binding: kernel.bindings.firstVector + kernel.stateBuffers.length, resource: { buffer: bufs.wcen } }] : []),
-      ];
-      return device.createBindGroup({ layout: stepLayout, entries });
-    });
-    const reduceGroup = device.createBindGroup({
-      layout: reduceKernel.layout,
-      entries: [
-        { binding: 0, resource: { buffer: bufs.records, offset: 0, size: RECORD_STRIDE } },
-        { binding: 1, resource: { buffer: bufs.records } },
-        { binding: 2, resource: { buffer: bufs.run } },
-        { binding: 3, resource: { buffer: bufs.partials } },
-        { binding: 4, resource: { buffer: bufs.status } },
-        { binding: 5, resource: { buffer: bufs.tau } },
-        { binding: 6, resource: { buffer: bufs.curve } },
-        ...(bufs.dist ? [{ binding: 7, resource: { buffer: bufs.dist.dm } }, { binding: 8, resource: { buffer: bufs.dist.dacc } }] : []),
-      ],
-    });
-    // ---- the gradient pass: a bind group per chunk for every point it is evaluated at (x, oracle points)
-    let gradPass: GradientPassState | null = null;
-    if (gk && bufs.grad) {
-      const kinds = gk.bindings.map((b) => b.kind);
-      const made: Array<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> = [];
-      for (const pass of gk.passes) made.push(await computePipeline(gpu, gk.wgsl, pass.entry, kinds));
-      const groups = new Map<string, GPUBindGroup[]>();
-      const splitQuads = layout.chunks.some((c) => c.quads !== layout.dq);
-      for (const seqK of kernel.sequence) {
-        if (seqK.dispatch !== 'gradient' || groups.has(gradientGroupKey(seqK))) continue;
-        const xLoc = vectorLocation(kernel, seqK.at!);
-        const gLoc = vectorLocation(kernel, seqK.into ?? GRADIENT_VECTOR);
-        const fOff = gradientFpartBase(kernel.reductionSlots, R, layout.nwg, gk.fPartialsPerReplica, seqK.fregion ?? 0, kernel.dist ? n : 1);
-        groups.set(
-          gradientGroupKey(seqK),
-          layout.chunks.map((c, ci) =>
-            device.createBindGroup({
-              layout: made[0].layout,
-              entries: gk!.bindings.map((b, binding): GPUBindGroupEntry => {
-                switch (b.role) {
-                  case 'chunk':
-                    return { binding, resource: { buffer: bufs.chunk[ci] } };
-                  case 'x':
-                    return { binding, resource: { buffer: bufs.state[ci][xLoc.buffer] } };
-                  case 'g':
-                    return { binding, resource: { buffer: bufs.state[ci][gLoc.buffer] } };
-                  case 'fpart':
-                    return { binding, resource: { buffer: bufs.rpart, offset: fOff * 4, size: R * gk!.fPartialsPerReplica * 4 } };
-                  case 'scratch':
-                    return { binding, resource: { buffer: bufs.grad!.scratch[ci]! } };
-                  case 'data': {
-                    const buf = bufs.grad!.data.get(b.name)!;
-                    if (b.perQuadBytes && splitQuads) return { binding, resource: { buffer: buf, offset: c.q0 * b.perQuadBytes, size: Math.max(16, c.quads * b.perQuadBytes) } };
-                    return { binding, resource: { buffer: buf } };
-                  }
-                }
-              }),
-            }),
-          ),
-        );
-      }
-      gradPass = { kernel: gk, pipelines: made.map((m) => m.pipeline), groups };
-    }
+    const plan = await planRun(spec, options);
+    const { started, hyper, hyperNames, gpu, layout, fOffset, kernel, checkpoints, S, K } = plan;
+    const { stepKernels, reduceKernel, all, bufs, stepGroups, reduceGroup, gradPass } = await createResources(spec, plan);
     return new WebGpuRun(spec, gpu, layout, kernel, S, K, hyper, hyperNames, checkpoints, fOffset, bufs, all, stepKernels.map((k) => k?.pipeline ?? null), reduceKernel.pipeline, stepGroups, reduceGroup, started, gradPass);
   }
 
@@ -929,28 +469,6 @@ export class WebGpuRun {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const b of this.allBuffers) b.destroy();
-  }
-}
-
-/**
- * The fused kernel computes f(x) - f(c) as 1/2 sum_i diag_i (x_i - c_i)^2 (exact for a quadratic
- * whose gradient is diag (.) (x - c)); this checks the problem's f agrees at x0 in float64, so a
- * wrong `separableQuadratic` declaration is caught instead of silently giving wrong f values.
- */
-function checkQuadraticDeclaration(id: string, f: (x: Float64Array) => number, diag: Float64Array, c: Float64Array, x0: Float64Array): void {
-  const fc = f(c);
-  const fx = f(x0);
-  let q = 0;
-  let scale = Math.abs(fc) + Math.abs(fx);
-  for (let i = 0; i < diag.length; i++) {
-    const term = 0.5 * diag[i] * (x0[i] - c[i]) ** 2;
-    q += term;
-    scale += Math.abs(term);
-  }
-  // float64 sums of d terms: relative error below d * 2^-52 of the absolute terms
-  const tol = (diag.length + 4) * 2 ** -52 * scale * 4 + Number.MIN_VALUE;
-  if (!(Math.abs(fx - (fc + q)) <= tol)) {
-    throw new Error(`problem ${id}: f(x0) = ${fx} but its separableQuadratic declaration gives f(c) + 1/2 sum diag (x0 - c)^2 = ${fc + q}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { Purpose } from '../rng/streams.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readBuffer, runOnce, storageBuffer } from './compute.ts';
 import { bimodalWgsl, NOISE_PRELUDE_WGSL, stableWgsl, wgslNoiseFor, type WgslNoise } from './noise.wgsl.ts';
-import { gpuForTests } from './test-support.ts';
+import { gpuForTests } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 

@@ -4,7 +4,7 @@ import { Purpose } from '../rng/streams.ts';
 import { BufferUsage } from './device.ts';
 import { readBuffer, runOnce, storageBuffer } from './compute.ts';
 import { PHILOX_WGSL } from './philox.wgsl.ts';
-import { gpuForTests } from './test-support.ts';
+import { gpuForTests } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 

@@ -7,10 +7,10 @@ import type { Problem } from '../problems/types.ts';
 import { diagQuadratic, fixtureGaussian } from '../testing/fixtures.ts';
 import { gpuSupport, problemShapeOf } from './codegen.ts';
 import { metricSumLevels, planLayout, runWebGpu, WebGpuRun } from './engine.ts';
-import { simulateWithBounds } from './f32-bounds.ts';
+import { simulateWithBounds } from '../testing/f32-bounds.ts';
 import { gradientKernelFor } from './gradients/index.ts';
-import { trackedGradient, type Kind } from './gradients/test-util.ts';
-import { gpuForTests, withStepSize } from './test-support.ts';
+import { trackedGradient, type Kind } from '../testing/gpu-gradients.ts';
+import { gpuForTests, withStepSize } from '../testing/gpu.ts';
 
 const gpu = await gpuForTests();
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { uniformOpen } from '../rng/streams.ts';
 import { BimodalNoise, bimodalMixtureIsBimodal } from './bimodal.ts';
 import { normalCdf } from '../stats/special.ts';
-import { expectUserError, wordFor } from './test-util.ts';
+import { expectUserError, wordFor } from '../testing/noise.ts';
 
 /** Local maxima of the density on a uniform grid of n points over [-b - 6w, a + 6w]. */
 function gridModes(m: BimodalNoise, n: number): number {

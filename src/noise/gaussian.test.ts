@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { normals4 } from '../rng/streams.ts';
 import { GaussianNoise, gaussianAbsMoment } from './gaussian.ts';
 import { normalCdf } from '../stats/special.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 const words = fc.uint32Array({ minLength: 4, maxLength: 4 });
 

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose, fillNormals, laneWord } from '../rng/streams.ts';
 import { createNoise, noiseModels, sampleNoise, sampleScaledNoise, sparseSigma } from './index.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 /** The modules of src/noise that export a noise model class (a name ending in "Noise"), by module name. */
 async function modelModules(): Promise<string[]> {

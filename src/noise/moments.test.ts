@@ -5,7 +5,7 @@ import { noiseModels } from './index.ts';
 import { kappaSigma, kappaSigmaVector, momentExists } from './moments.ts';
 import { sparseSigma } from './sparse.ts';
 import { StudentTNoise } from './student-t.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 describe('kappaSigma', () => {
   it('is scale * (E|xi|^kappa)^{1/kappa}', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SymmetricParetoNoise } from './pareto.ts';
-import { expectUserError, wordFor } from './test-util.ts';
+import { expectUserError, wordFor } from '../testing/noise.ts';
 
 describe('SymmetricParetoNoise', () => {
   it('rejects alpha <= 1 and xm <= 0', () => {

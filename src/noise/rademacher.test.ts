@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RademacherNoise } from './rademacher.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 describe('RademacherNoise', () => {
   const r = new RademacherNoise();

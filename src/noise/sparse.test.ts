@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstCoords, sparseSigma, validateSigma } from './sparse.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 describe('validateSigma', () => {
   it('accepts a finite number >= 0 or a Float64Array of length d with finite entries >= 0', () => {

@@ -4,7 +4,7 @@ import { uniformOpen } from '../rng/streams.ts';
 import { gaussianAbsMoment } from './gaussian.ts';
 import { normalCdf } from '../stats/special.ts';
 import { SymmetricStableNoise, stableAbsMomentFormula } from './stable.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

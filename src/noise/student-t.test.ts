@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { uniformOpen } from '../rng/streams.ts';
 import { StudentTNoise } from './student-t.ts';
-import { expectUserError } from './test-util.ts';
+import { expectUserError } from '../testing/noise.ts';
 
 describe('StudentTNoise', () => {
   it('rejects nu that is not a finite number > 1', () => {

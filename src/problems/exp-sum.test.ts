@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expSum, expSumFamily } from './exp-sum.ts';
 import { gamma } from '../core/numerics.ts';
-import { checkGradientFd } from './numerics.ts';
+import { checkGradientFd } from '../testing/finite-differences.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 describe('exp-sum', () => {

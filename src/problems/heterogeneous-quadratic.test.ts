@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { heterogeneousQuadratic, heterogeneousQuadraticFamily } from './heterogeneous-quadratic.ts';
 import { gamma } from '../core/numerics.ts';
-import { checkGradientFd } from './numerics.ts';
+import { checkGradientFd } from '../testing/finite-differences.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 describe('heterogeneous-quadratic', () => {

@@ -3,7 +3,7 @@ import { UserInputError } from '../core/errors.ts';
 import { binaryLabels, csrFromDense, logisticRegression, sigmoid, softplus, splitIndices } from './logistic-core.ts';
 import { logisticSyntheticFamily } from './logistic-synthetic.ts';
 import { gamma } from '../core/numerics.ts';
-import { checkGradientFd } from './numerics.ts';
+import { checkGradientFd } from '../testing/finite-differences.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 
 /** |l'''(t)| for l(t) = log(1 + e^-t): sigma(1 - sigma)(1 - 2 sigma), at most 1/(6 sqrt 3) ~ 0.0962. */

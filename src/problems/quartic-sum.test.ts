@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gamma } from '../core/numerics.ts';
-import { checkGradientFd } from './numerics.ts';
+import { checkGradientFd } from '../testing/finite-differences.ts';
 import { quarticSum, quarticSumFamily } from './quartic-sum.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 

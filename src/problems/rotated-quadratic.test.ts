@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { gamma, UNIT_ROUNDOFF } from '../core/numerics.ts';
 import { matVec, maxSignNormInfTo1, symmetricEigenvalues } from './linalg.ts';
-import { centralDifference, centralDifferenceTolerance } from './numerics.ts';
+import { centralDifference, centralDifferenceTolerance } from '../testing/finite-differences.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 import { ROTATED_LINF_EXACT_MAX_D, rotatedQuadratic, rotatedQuadraticFamily } from './rotated-quadratic.ts';
 

@@ -3,7 +3,7 @@ import { UserInputError } from '../core/errors.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 import { separableQuadratic, separableQuadraticFamily } from './separable-quadratic.ts';
 import { gamma } from '../core/numerics.ts';
-import { centralDifference, centralDifferenceTolerance } from './numerics.ts';
+import { centralDifference, centralDifferenceTolerance } from '../testing/finite-differences.ts';
 
 describe('separable-quadratic', () => {
   it('f and grad at a hand-computed point', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../core/errors.ts';
 import { gamma } from '../core/numerics.ts';
-import { checkGradientFd } from './numerics.ts';
+import { checkGradientFd } from '../testing/finite-differences.ts';
 import { ProblemLane, problemNormals } from './random.ts';
 import { sumCosh, sumCoshFamily } from './sum-cosh.ts';
 

@@ -99,7 +99,7 @@ export function binaryTf(op: '+' | '-' | '*' | '/', a: TfValue, b: TfValue): TfV
 /**
  * Compiles an expression to a closure over tfjs ops. The tree is walked once here; each call of
  * the closure issues one tfjs op per tree node that touches a tensor (in the tree's order, so the
- * float32 rounding sequence is the one src/gpu/f32-bounds.ts `trackExpr` bounds).
+ * float32 rounding sequence is the one src/testing/f32-bounds.ts `trackExpr` bounds).
  */
 export function compileTfExpr(e: Expr): CompiledTfExpr {
   switch (e.kind) {

@@ -28,12 +28,12 @@ import {
   useTfCpu,
   type Comparison,
   type EngineState,
-} from './test-support.ts';
+} from '../testing/tfjs.ts';
 
 // One tfjs step equals one CPU-engine step on the same state and gradient.
 //
 // Tolerance (derived, not tuned): the engine runs in float64, tfjs in float32. Every quantity of the
-// step is carried with a first-order bound on the float32 deviation (src/gpu/f32-bounds.ts rules:
+// step is carried with a first-order bound on the float32 deviation (src/testing/f32-bounds.ts rules:
 // one rounding of U = 2^-24 (1 + 2^-10) per op, inputs rounded to float32, Higham's gamma_{k-1} for a
 // sum of k terms in any order; the tfjs CPU backend rounds each op's float64 result once, so it is
 // inside these bounds). Inputs (x, g, state) are float32 numbers, so both sides start from the same

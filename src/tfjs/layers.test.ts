@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProgramOptimizer } from './optimizer.ts';
 import { signum } from './index.ts';
-import { f32Random, randomVector, useTfCpu } from './test-support.ts';
+import { f32Random, randomVector, useTfCpu } from '../testing/tfjs.ts';
 
 beforeAll(useTfCpu);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { algorithms } from '../algorithms/index.ts';
 import { DEFAULT_OPTIMIZERS, runMushroomComparison, writeOutputs } from '../../examples/mushroom-mlp.ts';
-import { useTfCpu } from './test-support.ts';
+import { useTfCpu } from '../testing/tfjs.ts';
 
 beforeAll(useTfCpu);
 

@@ -7,7 +7,7 @@ import { runCpu } from '../engine/cpu.ts';
 import { createProblem } from '../problems/index.ts';
 import { alias, efSignSgd, lion, mvsm, programOptimizer, signSgd, signum, CONVENIENCE_IDS } from './index.ts';
 import { ProgramOptimizer } from './optimizer.ts';
-import { f32Random, layoutOf, randomVector, tfjsExample, useTfCpu } from './test-support.ts';
+import { f32Random, layoutOf, randomVector, tfjsExample, useTfCpu } from '../testing/tfjs.ts';
 
 beforeAll(useTfCpu);
 

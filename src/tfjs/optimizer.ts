@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { freeVariables } from '../algorithms/expr.ts';
 import { distributedPartOf, type BoundGuard, type MaxSync } from '../algorithms/distributed.ts';
 import { algorithms } from '../algorithms/index.ts';
-import { allHypers, checkProgram, HYPER_RULE_TEXT, satisfiesRule, type AlgorithmDef, type CheckedProgram, type Scope } from '../algorithms/program.ts';
+import { allHypers, HYPER_RULE_TEXT, satisfiesRule, type AlgorithmDef, type CheckedProgram, type Scope } from '../algorithms/program.ts';
 import { requireInteger, shown, UserInputError } from '../core/errors.ts';
 import { evaluateHyper, resolveHyper, type ResolvedHyper } from '../engine/hyper.ts';
+import { lowerProgram, type Reads } from '../engine/plan/lower.ts';
 import { MAX_WORKERS } from '../rng/streams.ts';
 import { asTensor, compileTfExpr, philoxUniforms, type CompiledTfExpr, type TfEvalContext, type TfValue } from './compile-tfjs.ts';
 
@@ -67,10 +68,10 @@ type CompiledOp =
       readonly kind: 'map';
       readonly index: number;
       readonly scope: Scope;
-      readonly assign: ReadonlyArray<{ readonly target: string; readonly vector: boolean; readonly expr: CompiledTfExpr }>;
-      readonly reduce: ReadonlyArray<{ readonly into: string; readonly kind: 'sum' | 'max'; readonly expr: CompiledTfExpr }>;
+      readonly assign: ReadonlyArray<{ readonly target: string; readonly vector: boolean; readonly expr: CompiledTfExpr; readonly reads: Reads }>;
+      readonly reduce: ReadonlyArray<{ readonly into: string; readonly kind: 'sum' | 'max'; readonly expr: CompiledTfExpr; readonly reads: Reads }>;
     }
-  | { readonly kind: 'scalar'; readonly assign: ReadonlyArray<{ readonly target: string; readonly expr: CompiledTfExpr }> }
+  | { readonly kind: 'scalar'; readonly assign: ReadonlyArray<{ readonly target: string; readonly expr: CompiledTfExpr; readonly reads: Reads }> }
   | { readonly kind: 'aggregate'; readonly from: string; readonly to: string; readonly agg: 'mean' | 'vote' }
   | { readonly kind: 'oracle'; readonly at: string; readonly into: string };
 
@@ -214,7 +215,8 @@ export class ProgramOptimizer extends tf.Optimizer {
     if (!GROUPINGS.includes(grouping)) throw new UserInputError('grouping', `must be one of: ${GROUPINGS.join(', ')}`, `got ${shown(grouping)}`);
     this.grouping = grouping;
 
-    this.checked = checkProgram(def.id, def.program);
+    const plan = lowerProgram(def.id, def.program);
+    this.checked = plan.checked;
     this.resolved = resolveHyper(def, { ...this.hyper, batch: 1 });
     for (const s of allHypers(def)) {
       const v = this.hyper[s.name] ?? s.default;
@@ -242,19 +244,18 @@ export class ProgramOptimizer extends tf.Optimizer {
     this.vecScope = new Map<string, Scope>([['x', 'server'], ['g', this.workerProgram ? 'worker' : 'server']]);
     for (const v of def.program.vectors) this.vecScope.set(v.name, v.scope);
     this.scalarScope = new Map(def.program.scalars.map((s) => [s.name, s.scope]));
-    const expr = (src: string) => compileTfExpr(this.checked.parsed.get(src)!);
-    this.ops = def.program.ops.map((op, index): CompiledOp => {
+    this.ops = plan.ops.map((op): CompiledOp => {
       switch (op.op) {
         case 'map':
           return {
             kind: 'map',
-            index,
+            index: op.index,
             scope: op.scope,
-            assign: op.assign.map(([target, src]) => ({ target, vector: this.vecScope.has(target), expr: expr(src) })),
-            reduce: (op.reduce ?? []).map((r) => ({ into: r.into, kind: r.kind, expr: expr(r.expr) })),
+            assign: op.assign.map((a) => ({ target: a.target, vector: a.into.kind === 'vector', expr: compileTfExpr(a.expr), reads: a.reads })),
+            reduce: op.reduce.map((r) => ({ into: r.into, kind: r.kind, expr: compileTfExpr(r.expr), reads: r.reads })),
           };
         case 'scalar':
-          return { kind: 'scalar', assign: op.assign.map(([target, src]) => ({ target, expr: expr(src) })) };
+          return { kind: 'scalar', assign: op.assign.map((a) => ({ target: a.target, expr: compileTfExpr(a.expr), reads: a.reads })) };
         case 'aggregate':
           return { kind: 'aggregate', from: op.from, to: op.to, agg: op.kind };
         case 'oracle':
@@ -508,6 +509,18 @@ export class ProgramOptimizer extends tf.Optimizer {
         if (name === 'fx' && loss) return loss;
         throw new Error(`${def.id}: unresolved name ${name}`);
       };
+      // a name of an expression, as the plan resolved it (declared scalars shadow builtins)
+      const readName = (reads: Reads, name: string, g: Group, slot: Slot | null, locals: ReadonlyMap<string, TfValue> | null): TfValue => {
+        const ref = reads.get(name);
+        let v: TfValue | undefined;
+        if (ref?.kind === 'local') v = locals?.get(name);
+        else if (ref?.kind === 'vector') v = slot?.cur.get(name);
+        else if (ref?.kind === 'scalar') v = g.scalars.get(name);
+        else if (ref?.kind === 'builtin' && name === 'fx') v = loss ?? undefined;
+        else if (ref) v = g.P[name];
+        if (v === undefined) throw new Error(`${def.id}: unresolved name ${name}`);
+        return v;
+      };
 
       for (const [k, op] of this.ops.entries()) {
         if (op.kind === 'map') {
@@ -517,8 +530,9 @@ export class ProgramOptimizer extends tf.Optimizer {
               const shape = op.scope === 'worker' ? [n, slot.size] : [slot.size];
               const locals = new Map<string, TfValue>();
               let uniforms: Float32Array[] | null = null;
+              let reads: Reads = new Map();
               const ctx: TfEvalContext = {
-                read: (name) => locals.get(name) ?? slot.cur.get(name) ?? readParam(g, name),
+                read: (name) => readName(reads, name, g, slot, locals),
                 rand: (k) => {
                   uniforms ??= philoxUniforms({
                     seed: this.seed,
@@ -533,6 +547,7 @@ export class ProgramOptimizer extends tf.Optimizer {
                 },
               };
               for (const a of op.assign) {
+                reads = a.reads;
                 const v = a.expr(ctx);
                 if (a.vector) {
                   slot.cur.set(a.target, asTensor(v, shape));
@@ -542,6 +557,7 @@ export class ProgramOptimizer extends tf.Optimizer {
                 }
               }
               for (const r of op.reduce) {
+                reads = r.reads;
                 const v = asTensor(r.expr(ctx), shape);
                 const part = op.scope === 'worker' ? (r.kind === 'sum' ? tf.sum(v, 1, true) : tf.max(v, 1, true)) : r.kind === 'sum' ? tf.sum(v) : tf.max(v);
                 const prev = acc.get(r.into);
@@ -555,13 +571,15 @@ export class ProgramOptimizer extends tf.Optimizer {
           }
         } else if (op.kind === 'scalar') {
           for (const g of groups.values()) {
+            let reads: Reads = new Map();
             const ctx: TfEvalContext = {
-              read: (name) => readParam(g, name),
+              read: (name) => readName(reads, name, g, null, null),
               rand: () => {
                 throw new Error('rand() in a scalar op');
               },
             };
             for (const a of op.assign) {
+              reads = a.reads;
               g.scalars.set(a.target, a.expr(ctx));
               g.written.add(a.target);
             }

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { algorithms } from '../algorithms/index.ts';
 import { ProgramOptimizer } from './optimizer.ts';
-import { freshVariableName, oneStepFromMidRun } from './test-support.ts';
+import { freshVariableName, oneStepFromMidRun } from '../testing/tfjs.ts';
 
 // The same one-step equivalence as engine-equivalence.test.ts, on tfjs's WebGPU backend
 // (@tensorflow/tfjs-backend-webgpu) running on Dawn through the `webgpu` package: a real GPU, or
 // Mesa's lavapipe on the CPU (CI: scripts/install-lavapipe.sh). Skipped, with the reason printed,
 // when no adapter exists.
 //
-// Bounds: the WGSL rules of src/gpu/f32-bounds.ts (+ - * correctly rounded, x / y within 2.5 ULP,
+// Bounds: the WGSL rules of src/testing/f32-bounds.ts (+ - * correctly rounded, x / y within 2.5 ULP,
 // sqrt 4.5 ULP, exp 3 + 2|x| ULP, log 3 ULP or 2^-21 absolute), with exact division NOT assumed.
 // Every op runs as a WGSL kernel (CPU forwarding off). S_R guards are not checked here: they need a
 // synchronous read-back, which tfjs-webgpu in Node lacks (the test vectors stay far below G = 100).

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { theorems } from '../../experiments/theorems/index.ts';
 import { describeGpuFailure, requestGpu } from '../../src/gpu/device.ts';
 import { runWebGpu } from '../../src/gpu/engine.ts';
-import { gpuForTests } from '../../src/gpu/test-support.ts';
+import { gpuForTests } from '../../src/testing/gpu.ts';
 import { readResults, serializeRows } from '../../src/theorems/results/index.ts';
 import { cpuRun, resultsFile, runSweep, type EngineRun } from '../../src/theorems/runner.ts';
 import type { SweepCell } from '../../src/theorems/types.ts';

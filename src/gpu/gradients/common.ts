@@ -79,7 +79,7 @@ export interface GradientKernel {
   readonly scratchFloatsPerReplica: number;
 }
 
-/** Unit roundoff of float32, widened by 2^-10 for second-order terms (as in f32-bounds.ts). */
+/** Unit roundoff of float32, widened by 2^-10 for second-order terms (as in src/testing/f32-bounds.ts). */
 export const U32 = F32_U * (1 + 2 ** -10);
 /** Unit roundoff of float64 (the CPU problems), widened the same way. */
 export const U64 = 2 ** -53 * (1 + 2 ** -10);

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { logisticRegressionFamily } from '../../problems/logistic-regression.ts';
 import { logisticSyntheticFamily } from '../../problems/logistic-synthetic.ts';
 import type { LogisticProblem } from '../../problems/logistic-core.ts';
-import { gpuForTests } from '../test-support.ts';
+import { gpuForTests } from '../../testing/gpu.ts';
 import { logisticBounds, logisticGradientKernel } from './logistic.ts';
-import { compareWithCpu, expectWithin, testIterates } from './test-util.ts';
+import { compareWithCpu, expectWithin, testIterates } from '../../testing/gpu-gradients.ts';
 
 const gpu = await gpuForTests();
 

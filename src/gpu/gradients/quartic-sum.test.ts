@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { quarticSum } from '../../problems/quartic-sum.ts';
-import { gpuForTests } from '../test-support.ts';
+import { gpuForTests } from '../../testing/gpu.ts';
 import { quarticSumBounds, quarticSumGradientKernel, type QuarticSumData } from './quartic-sum.ts';
-import { compareWithCpu, expectWithin, testIterates } from './test-util.ts';
+import { compareWithCpu, expectWithin, testIterates } from '../../testing/gpu-gradients.ts';
 
 const gpu = await gpuForTests();
 

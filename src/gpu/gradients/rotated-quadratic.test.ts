@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rotatedQuadratic } from '../../problems/rotated-quadratic.ts';
-import { gpuForTests } from '../test-support.ts';
+import { gpuForTests } from '../../testing/gpu.ts';
 import { rotatedQuadraticBounds, rotatedQuadraticGradientKernel, type RotatedQuadraticData } from './rotated-quadratic.ts';
-import { compareWithCpu, expectWithin, testIterates } from './test-util.ts';
+import { compareWithCpu, expectWithin, testIterates } from '../../testing/gpu-gradients.ts';
 
 const gpu = await gpuForTests();
 

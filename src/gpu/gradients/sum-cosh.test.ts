@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sumCosh } from '../../problems/sum-cosh.ts';
-import { gpuForTests } from '../test-support.ts';
+import { gpuForTests } from '../../testing/gpu.ts';
 import { sumCoshBounds, sumCoshGradientKernel, type SumCoshData } from './sum-cosh.ts';
-import { compareWithCpu, expectWithin, testIterates } from './test-util.ts';
+import { compareWithCpu, expectWithin, testIterates } from '../../testing/gpu-gradients.ts';
 
 const gpu = await gpuForTests();
 

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
-import type { GpuContext } from '../device.ts';
-import type { Problem } from '../../problems/types.ts';
-import { problemNormals } from '../../problems/random.ts';
-import type { LogisticSplit } from '../../problems/logistic-core.ts';
-import { U, type Tracked, type TrackedGradient } from '../f32-bounds.ts';
-import { partialSumError, runGradientKernel, type GradientKernel } from './common.ts';
-import { expSumBounds, logisticBounds, quarticSumBounds, rotatedQuadraticBounds, sumCoshBounds } from './index.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import type { Problem } from '../problems/types.ts';
+import { problemNormals } from '../problems/random.ts';
+import type { LogisticSplit } from '../problems/logistic-core.ts';
+import { U, type Tracked, type TrackedGradient } from './f32-bounds.ts';
+import { partialSumError, runGradientKernel, type GradientKernel } from '../gpu/gradients/common.ts';
+import { expSumBounds, logisticBounds, quarticSumBounds, rotatedQuadraticBounds, sumCoshBounds } from '../gpu/gradients/index.ts';
 
 /** Bounds function of a kernel: per-entry bound on |g_gpu - g_cpu| and per-replica bound on f. */
 export type BoundsFn = (x: Float64Array, R: number, wx: number) => { eg: Float64Array; ef: Float64Array };

@@ -3,19 +3,20 @@ import { expect } from 'vitest';
 import type { Expr } from '../algorithms/expr.ts';
 import { gamma } from '../core/numerics.ts';
 import { checkProgram, type AlgorithmDef, type Scope } from '../algorithms/program.ts';
+import { lowerProgram, type Reads } from '../engine/plan/lower.ts';
 import { distributedPartOf } from '../algorithms/distributed.ts';
 import { DistributedRuntime } from '../engine/bits.ts';
 import { compileMap, compileScalar, type ParamStore, type ScalarStore, type VecStore } from '../engine/compile-cpu.ts';
 import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
-import { trackExpr, U, type Tracked } from '../gpu/f32-bounds.ts';
+import { trackExpr, U, type Tracked } from './f32-bounds.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { Purpose } from '../rng/streams.ts';
-import { ProgramOptimizer, type Grouping, type ProgramOptimizerOptions } from './optimizer.ts';
+import { ProgramOptimizer, type Grouping, type ProgramOptimizerOptions } from '../tfjs/optimizer.ts';
 
 /**
  * Test support for src/tfjs: the tfjs CPU backend with gradients registered, a reference step of a
  * program on the CPU engine's compiled maps (float64), and the same step with float32 error bounds
- * (src/gpu/f32-bounds.ts `trackExpr` rules), so a tfjs step can be compared with the engine's to a
+ * (src/testing/f32-bounds.ts `trackExpr` rules), so a tfjs step can be compared with the engine's to a
  * derived tolerance.
  */
 
@@ -83,18 +84,17 @@ export function roundState(s: EngineState): void {
  * then / n or sign). Oracle ops are not supported here. Mutates `s`.
  */
 export function engineStep(def: AlgorithmDef, s: EngineState, P: ParamStore, d: number, n: number): void {
-  const checked = checkProgram(def.id, def.program);
-  const { vecScope, scalarScope } = layoutOf(def);
+  const plan = lowerProgram(def.id, def.program);
   // distributed algorithms: the engine's own runtime (unpacked float sums; running-max syncs; guards)
   const comm = DistributedRuntime.create(def, n, d, 1, false);
   comm?.startReplica(0);
-  def.program.ops.forEach((op, k) => {
+  plan.ops.forEach((op, k) => {
     if (op.op === 'map') {
-      const f = compileMap(checked, op, vecScope, scalarScope, k);
+      const f = compileMap(op);
       if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.V, s.S, P, d, j);
       else f(s.V, s.S, P, d, 0);
     } else if (op.op === 'scalar') {
-      const f = compileScalar(checked, op, scalarScope);
+      const f = compileScalar(op);
       if (op.scope === 'worker') for (let j = 0; j < n; j++) f(s.S, P, j);
       else f(s.S, P, 0);
     } else if (op.op === 'aggregate') {
@@ -238,7 +238,7 @@ export function trackedStep(
   rand: { seed: number; replica: number; offset?: number } = { seed: 0, replica: 0 },
   opts: TrackOptions = {},
 ): void {
-  const checked = checkProgram(def.id, def.program);
+  const plan = lowerProgram(def.id, def.program);
   const { vecScope, scalarScope } = layoutOf(def);
   const param = (name: string): Tracked | undefined => {
     const v = P[name];
@@ -246,11 +246,11 @@ export function trackedStep(
     return Math.fround(v) === v ? { v, e: 0, uncertain: false } : { v, e: U * Math.abs(v), uncertain: false };
   };
   const w = new Uint32Array(4);
-  def.program.ops.forEach((op, k) => {
+  plan.ops.forEach((op, k) => {
     if (op.op === 'map') {
       const rows = op.scope === 'worker' ? n : 1;
-      const exprs = op.assign.map(([target, src]) => [target, prepare(checked.parsed.get(src)!)] as const);
-      const reds = (op.reduce ?? []).map((r) => ({ ...r, e: prepare(checked.parsed.get(r.expr)!) }));
+      const exprs = op.assign.map((a) => ({ target: a.target, vector: a.into.kind === 'vector', reads: a.reads, e: prepare(a.expr) }));
+      const reds = op.reduce.map((r) => ({ ...r, e: prepare(r.expr) }));
       for (let j = 0; j < rows; j++) {
         const terms = reds.map(() => [] as Tracked[]);
         const newVals = new Map<string, Tracked[]>();
@@ -258,27 +258,29 @@ export function trackedStep(
           const locals = new Map<string, Tracked>();
           const cur = new Map<string, Tracked>();
           philox4x32(((rand.offset ?? 0) + i) >>> 0, P.t >>> 0, j, rand.replica, rand.seed, (Purpose.compress + k) >>> 0, w, 0);
-          const env = (name: string): Tracked => {
-            const l = locals.get(name) ?? cur.get(name) ?? literal(name);
-            if (l) return l;
+          // literals and rand() words first (prepare names them), then names as the plan resolved them
+          const envOf = (reads: Reads) => (name: string): Tracked => {
+            const lit = literal(name);
+            if (lit) return lit;
             if (name.startsWith('__rand')) {
               const u = (w[Number(name.slice(6))] + 0.5) * 2.3283064365386963e-10;
               return { v: u, e: U * u, uncertain: false };
             }
-            const vs = vecScope.get(name);
-            if (vs) return s.V[name][vs === 'worker' ? j * d + i : i];
-            const ss = scalarScope.get(name);
-            if (ss) return s.S[name][ss === 'worker' ? j : 0];
-            const p = param(name);
-            if (p) return p;
+            const ref = reads.get(name);
+            let l: Tracked | undefined;
+            if (ref?.kind === 'local') l = locals.get(name);
+            else if (ref?.kind === 'vector') l = cur.get(name) ?? s.V[name][ref.scope === 'worker' ? j * d + i : i];
+            else if (ref?.kind === 'scalar') l = s.S[name][ref.scope === 'worker' ? j : 0];
+            else if (ref) l = param(name);
+            if (l) return l;
             throw new Error(`unresolved ${name}`);
           };
-          for (const [target, e] of exprs) {
-            const val = track(e, env, opts);
-            if (vecScope.has(target)) cur.set(target, val);
-            else locals.set(target, val);
+          for (const a of exprs) {
+            const val = track(a.e, envOf(a.reads), opts);
+            if (a.vector) cur.set(a.target, val);
+            else locals.set(a.target, val);
           }
-          reds.forEach((r, q) => terms[q].push(track(r.e, env, opts)));
+          reds.forEach((r, q) => terms[q].push(track(r.e, envOf(r.reads), opts)));
           for (const [name, val] of cur) {
             if (!newVals.has(name)) newVals.set(name, []);
             newVals.get(name)![i] = val;
@@ -296,17 +298,16 @@ export function trackedStep(
     } else if (op.op === 'scalar') {
       const rows = op.scope === 'worker' ? n : 1;
       for (let j = 0; j < rows; j++) {
-        const env = (name: string): Tracked => {
+        const envOf = (reads: Reads) => (name: string): Tracked => {
           const lit = literal(name);
           if (lit) return lit;
-          const ss = scalarScope.get(name);
-          if (ss) return s.S[name][ss === 'worker' ? j : 0];
-          const p = param(name);
-          if (p) return p;
+          const ref = reads.get(name);
+          const l = ref?.kind === 'scalar' ? s.S[name][ref.scope === 'worker' ? j : 0] : ref?.kind === 'builtin' || ref?.kind === 'hyper' ? param(name) : undefined;
+          if (l) return l;
           throw new Error(`unresolved ${name}`);
         };
-        for (const [target, src] of op.assign) {
-          s.S[target][op.scope === 'worker' ? j : 0] = track(prepare(checked.parsed.get(src)!), env, opts);
+        for (const a of op.assign) {
+          s.S[a.target][op.scope === 'worker' ? j : 0] = track(prepare(a.expr), envOf(a.reads), opts);
         }
       }
     } else if (op.op === 'aggregate') {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { AlgorithmDef } from '../algorithms/program.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
-import { requestGpu, type GpuContext } from './device.ts';
+import { requestGpu, type GpuContext } from '../gpu/device.ts';
 import type { TrackedRun } from './f32-bounds.ts';
 
 /**

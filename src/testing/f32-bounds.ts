@@ -1,11 +1,12 @@
 import type { Expr } from '../algorithms/expr.ts';
-import { allHypers, checkProgram, type MapOp, type OracleOp, type ScalarOp } from '../algorithms/program.ts';
+import { allHypers } from '../algorithms/program.ts';
+import { lowerProgram, type Reads } from '../engine/plan/lower.ts';
 import { evaluateHyper, resolveHyper } from '../engine/hyper.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { philox4x32 } from '../rng/philox.ts';
 import { laneWord, Purpose } from '../rng/streams.ts';
-import { float32Hyperparameter } from './guards.ts';
-import { F32_U, wgslNoiseFor } from './noise.wgsl.ts';
+import { float32Hyperparameter } from '../gpu/guards.ts';
+import { F32_U, wgslNoiseFor } from '../gpu/noise.wgsl.ts';
 
 /**
  * Running float32 error bounds (Wilkinson-style, first order) for the GPU engine's differential
@@ -38,6 +39,30 @@ export interface Tracked {
 // a value sent to float32 (literal, hyperparameter, data): exact when float32 holds it (1, 0.5, 2^-126, ...)
 const input = (v: number): Tracked => ({ v, e: Math.fround(v) === v ? 0 : U * Math.abs(v), uncertain: false });
 const exact = (v: number): Tracked => ({ v, e: 0, uncertain: false });
+
+/**
+ * The tracked value of a name as the plan resolved it (src/engine/plan/resolve.ts): `local`,
+ * `vector` (the coordinate's value) and `scalar` look up their stores; fx is held with the scalars;
+ * the other builtins and the hyperparameters come from `params`. Throws on a name the plan did not
+ * resolve or a store that lacks it.
+ */
+function readTracked(
+  reads: Reads,
+  name: string,
+  local: (name: string) => Tracked | undefined,
+  vector: (name: string) => Tracked | undefined,
+  scalar: (name: string) => Tracked | undefined,
+  params: Readonly<Record<string, Tracked>>,
+): Tracked {
+  const ref = reads.get(name);
+  let l: Tracked | undefined;
+  if (ref?.kind === 'local') l = local(name);
+  else if (ref?.kind === 'vector') l = vector(name);
+  else if (ref?.kind === 'scalar' || (ref?.kind === 'builtin' && name === 'fx')) l = scalar(name);
+  else if (ref) l = params[name];
+  if (l) return l;
+  throw new Error(`unresolved ${name}`);
+}
 
 /** Evaluates an expression of the update-rule language with its float32 error bound. */
 export function trackExpr(e: Expr, env: (name: string) => Tracked): Tracked {
@@ -215,7 +240,8 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
   const sq = problem.separableQuadratic ?? (sqw ? { diag: sqw.diag, center: sqw.meanCenter } : exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
   if (!sq) throw new Error('simulateWithBounds needs a separable quadratic or an exactGradient oracle');
   const prog = def.program;
-  const checked = checkProgram(def.id, prog);
+  const plan = lowerProgram(def.id, prog);
+  const checked = plan.checked;
   if (checked.workerOps) throw new Error('simulateWithBounds covers server-scope programs only');
   const hyper = resolveHyper(def, spec.hyper);
   const hyperNames = allHypers(def).map((h) => h.name);
@@ -351,11 +377,12 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
       };
       vec.set('g', noisy(x));
 
-      prog.ops.forEach((op, opIndex) => {
+      plan.ops.forEach((op) => {
+        const opIndex = op.index;
         if (op.op === 'map') {
-          const m = op as MapOp;
-          const reds = (m.reduce ?? []).map(newReduction);
-          const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
+          const m = op;
+          const reds = m.reduce.map(newReduction);
+          const random = m.random;
           for (let i = 0; i < d; i++) {
             const locals = new Map<string, Tracked>();
             const rw: Tracked[] = [];
@@ -366,42 +393,36 @@ export function simulateWithBounds(spec: RunSpec, sumLevels: number, exactGradie
                 rw.push({ v: u, e: 2 * U * u, uncertain: false });
               }
             }
-            const env = (name: string): Tracked => {
+            // names as the plan resolved them: declared scalars shadow builtins (D-Adaptation's d)
+            const envOf = (reads: Reads) => (name: string): Tracked => {
               if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
-              // declared scalars shadow builtins, as in the CPU engine (compile-cpu.ts)
-              const l = locals.get(name) ?? vec.get(name)?.[i] ?? scal.get(name) ?? params[name];
-              if (l) return l;
-              throw new Error(`unresolved ${name}`);
+              return readTracked(reads, name, (q) => locals.get(q), (q) => vec.get(q)?.[i], (q) => scal.get(q), params);
             };
-            for (const [target, src] of m.assign) {
-              const val = trackExpr(checked.parsed.get(src)!, env);
+            for (const a of m.assign) {
+              const val = trackExpr(a.expr, envOf(a.reads));
               if (val.uncertain) unc[i] = 1;
-              const row = vec.get(target);
+              const row = a.into.kind === 'vector' ? vec.get(a.target) : undefined;
               if (row) row[i] = val;
-              else locals.set(target, val);
+              else locals.set(a.target, val);
             }
-            (m.reduce ?? []).forEach((rr, k) => {
-              const val = trackExpr(checked.parsed.get(rr.expr)!, env);
+            m.reduce.forEach((rr, k) => {
+              const val = trackExpr(rr.expr, envOf(rr.reads));
               if (val.uncertain) uncR = 1;
               accumulateReduction(reds[k], rr.kind, val);
             });
           }
-          (m.reduce ?? []).forEach((rr, k) => {
+          m.reduce.forEach((rr, k) => {
             const acc = reds[k];
             scal.set(rr.into, finishReduction(acc, rr.kind, uncR === 1, rowSum));
           });
         } else if (op.op === 'scalar') {
-          for (const [target, src] of (op as ScalarOp).assign) {
-            const val = trackExpr(checked.parsed.get(src)!, (name) => {
-              const l = scal.get(name) ?? params[name];
-              if (!l) throw new Error(`unresolved scalar ${name}`);
-              return l;
-            });
+          for (const a of op.assign) {
+            const val = trackExpr(a.expr, (name) => readTracked(a.reads, name, () => undefined, () => undefined, (q) => scal.get(q), params));
             if (val.uncertain) uncR = 1;
-            scal.set(target, val);
+            scal.set(a.target, val);
           }
         } else if (op.op === 'oracle') {
-          const o = op as OracleOp;
+          const o = op;
           vec.set(o.into, noisy(vec.get(o.at)!));
         } else {
           throw new Error(`simulateWithBounds: ${op.op} ops are not covered`);
@@ -448,7 +469,8 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
   const sq = sqw ? { diag: sqw.diag, center: sqw.meanCenter } : problem.separableQuadratic ?? (one ? { diag: one.diag, center: one.meanCenter } : exactGradient ? { diag: new Float64Array(d), center: new Float64Array(d) } : undefined);
   if (!sq) throw new Error('simulateDistributedWithBounds needs a separable quadratic (or per-worker ones) or an exactGradient oracle');
   const prog = def.program;
-  const checked = checkProgram(def.id, prog);
+  const plan = lowerProgram(def.id, prog);
+  const checked = plan.checked;
   if (!checked.workerOps) throw new Error('simulateDistributedWithBounds covers worker-scope programs');
   const dist = def as Partial<{ guards: ReadonlyArray<{ norm: string; bound: string; parameter: string }>; syncs: ReadonlyArray<{ from: string; into: string }>; communication: { up: ReadonlyArray<{ vector: string; encoding: string }>; down: ReadonlyArray<{ vector: string }> } }>;
   const hyper = resolveHyper(def, spec.hyper);
@@ -572,27 +594,24 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
         }
       }
 
-      prog.ops.forEach((op, opIndex) => {
+      plan.ops.forEach((op) => {
+        const opIndex = op.index;
         if (op.op === 'map' || op.op === 'scalar') {
           const rows = op.scope === 'worker' ? n : 1;
           for (let j = 0; j < rows; j++) {
             const scalarOf = (name: string): Tracked | undefined => (scalScope.get(name) === 'worker' ? wScal.get(name)![j] : sScal.get(name));
             if (op.op === 'scalar') {
-              for (const [target, src] of op.assign) {
-                const val = trackExpr(checked.parsed.get(src)!, (name) => {
-                  const l = scalarOf(name) ?? params[name];
-                  if (!l) throw new Error(`unresolved scalar ${name}`);
-                  return l;
-                });
+              for (const a of op.assign) {
+                const val = trackExpr(a.expr, (name) => readTracked(a.reads, name, () => undefined, () => undefined, scalarOf, params));
                 if (val.uncertain) uncR = 1;
-                if (scalScope.get(target) === 'worker') wScal.get(target)![j] = val;
-                else sScal.set(target, val);
+                if (scalScope.get(a.target) === 'worker') wScal.get(a.target)![j] = val;
+                else sScal.set(a.target, val);
               }
               continue;
             }
-            const m = op as MapOp;
-            const reds = (m.reduce ?? []).map(newReduction);
-            const random = [...m.assign.map(([, src]) => src), ...(m.reduce ?? []).map((rr) => rr.expr)].some((src) => /\brand\s*\(/.test(src));
+            const m = op;
+            const reds = m.reduce.map(newReduction);
+            const random = m.random;
             const rowOf = (name: string): Tracked[] | undefined => (vecScope.get(name) === 'worker' ? worker.get(name)![j] : server.get(name));
             for (let i = 0; i < d; i++) {
               const locals = new Map<string, Tracked>();
@@ -604,25 +623,23 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
                   rw.push({ v: u, e: 2 * U * u, uncertain: false });
                 }
               }
-              const env = (name: string): Tracked => {
+              const envOf = (reads: Reads) => (name: string): Tracked => {
                 if (name.startsWith('__rand')) return rw[Number(name.slice(6))];
-                const l = locals.get(name) ?? (vecScope.has(name) ? rowOf(name)![i] : undefined) ?? scalarOf(name) ?? params[name];
-                if (l) return l;
-                throw new Error(`unresolved ${name}`);
+                return readTracked(reads, name, (q) => locals.get(q), (q) => rowOf(q)![i], scalarOf, params);
               };
-              for (const [target, src] of m.assign) {
-                const val = trackExpr(checked.parsed.get(src)!, env);
+              for (const a of m.assign) {
+                const val = trackExpr(a.expr, envOf(a.reads));
                 if (val.uncertain) unc[i] = 1;
-                if (vecScope.has(target)) rowOf(target)![i] = val;
-                else locals.set(target, val);
+                if (a.into.kind === 'vector') rowOf(a.target)![i] = val;
+                else locals.set(a.target, val);
               }
-              (m.reduce ?? []).forEach((rr, k) => {
-                const val = trackExpr(checked.parsed.get(rr.expr)!, env);
+              m.reduce.forEach((rr, k) => {
+                const val = trackExpr(rr.expr, envOf(rr.reads));
                 if (val.uncertain) uncR = 1;
                 accumulateReduction(reds[k], rr.kind, val);
               });
             }
-            (m.reduce ?? []).forEach((rr, k) => {
+            m.reduce.forEach((rr, k) => {
               const acc = reds[k];
               const val = finishReduction(acc, rr.kind, uncR === 1, rowSum);
               if (scalScope.get(rr.into) === 'worker') wScal.get(rr.into)![j] = val;
@@ -651,7 +668,7 @@ export function simulateDistributedWithBounds(spec: RunSpec, sumLevels: number, 
                 use.e[r] = Math.max(use.e[r], e);
               }
             }
-            for (const [target] of op.assign) if (downVectors.has(target)) UT[r] += ternaryUncertain(server.get(target)!);
+            for (const { target } of op.assign) if (downVectors.has(target)) UT[r] += ternaryUncertain(server.get(target)!);
           }
         } else if (op.op === 'aggregate') {
           const from = worker.get(op.from)!;
