@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { algorithms, allHypers } from '../algorithms/index.ts';
 import type { Catalogue } from '../catalogue.ts';
-import { UserInputError } from '../core/errors.ts';
+import { UserInputError, fileSystemError } from '../core/errors.ts';
+import { requireWritableDir } from '../core/files.ts';
 import { noiseModels } from '../noise/index.ts';
 import { problemFamilies } from '../problems/index.ts';
 import { checkLemmas, verdictAsExpected } from '../lemmas/runner.ts';
@@ -14,6 +15,8 @@ import { mergeResultDirs } from '../theorems/results/index.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
 import { ENGINE_CHOICES } from '../theorems/engines.ts';
 import type { ProfileName } from '../theorems/types.ts';
+import { idListFlag, integerFlag, replicasFlag, seedFlag } from './flags.ts';
+import { preflightMerge, preflightRates } from './preflight.ts';
 import { progressLine } from './progress.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
 
@@ -27,7 +30,7 @@ interface RatesOptions {
   quiet?: boolean;
   config?: string;
   profile: ProfileName;
-  only?: string;
+  only?: string[];
   engine: string;
   out: string;
   reports: string;
@@ -45,11 +48,13 @@ interface RatesOptions {
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
 export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promise<CheckTheoremsResult> {
   const speak = !o.json && !o.quiet;
+  if (o.resume && o.fresh) throw new UserInputError('--fresh', 'cannot be combined with --resume (one starts over, the other continues)');
+  preflightRates({ out: o.out, reports: o.reports, baseline: o.baseline, analyzeOnly: o.analyzeOnly, check: o.check, updateBaseline: o.updateBaseline, shard: o.shard !== undefined });
   let bar: ReturnType<typeof progressLine> | null = null;
   const result = await checkTheorems({
     theorems: catalogue.theorems,
     profile: o.profile,
-    ...(o.only ? { only: o.only.split(',') } : {}),
+    ...(o.only ? { only: o.only } : {}),
     ...(o.config ? { config: o.config } : {}),
     engine: o.engine,
     out: o.out,
@@ -97,7 +102,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
 interface LemmasOptions {
   /** Print nothing (the caller prints). */
   quiet?: boolean;
-  only?: string;
+  only?: string[];
   runs?: number;
   seed?: number;
   path?: string;
@@ -108,12 +113,13 @@ interface LemmasOptions {
 /** Checks the lemma catalogue (or `--only`), writes reports/lemmas.{md,tex,json}; ok when every verdict is as declared. */
 export function lemmasCommand(catalogue: Catalogue, o: LemmasOptions): { ok: boolean; results: LemmaResult[] } {
   if (o.path !== undefined && o.seed === undefined) throw new UserInputError('--path', 'needs --seed (a replay path belongs to one seed)');
-  const list = o.only ? o.only.split(',').map((id) => catalogue.lemmas.get(id.trim())) : catalogue.lemmas.all();
+  requireWritableDir('--reports', o.reports);
+  const list = o.only ? o.only.map((id) => catalogue.lemmas.get(id)) : catalogue.lemmas.all();
   const bar = progressLine('lemmas');
   const results = checkLemmas(list, { ...(o.runs ? { runs: o.runs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.path ? { path: o.path } : {}) }, (k, lemma) => bar.update(k, list.length, lemma.id));
   bar.update(list.length, list.length, '');
   bar.end();
-  const argv = ['npx signcheck lemmas', ...(o.only ? ['--only', o.only] : []), ...(o.runs ? ['--runs', String(o.runs)] : [])].join(' ');
+  const argv = ['npx signcheck lemmas', ...(o.only ? ['--only', o.only.join(',')] : []), ...(o.runs ? ['--runs', String(o.runs)] : [])].join(' ');
   writeLemmaFiles(results, o.reports, { command: argv });
   const ok = results.every((r) => verdictAsExpected(r.verdict));
   if (o.quiet) {
@@ -127,12 +133,6 @@ export function lemmasCommand(catalogue: Catalogue, o: LemmasOptions): { ok: boo
   }
   return { ok, results };
 }
-
-const positiveInt = (flag: string, min = 1) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UserInputError(flag, `must be an integer >= ${min}`, `got "${v}"`);
-  return n;
-};
 
 function listCommand(catalogue: Catalogue, kind: string, json: boolean): void {
   const rows: Record<string, unknown>[] = (() => {
@@ -167,7 +167,7 @@ export function program(catalogue: Catalogue): Command {
     .description('run the rate-theorem sweeps, fit exponents with bootstrap CIs, judge them against the bounds')
     .addOption(profile())
     .option('--config <file>', 'sweep configuration (JSON or YAML): profile, engine, only, per-theorem replicas/seed/T/d/n/hyper/sigma')
-    .option('--only <ids>', 'comma-separated theorem ids')
+    .option('--only <ids>', 'comma-separated theorem ids', idListFlag('--only'))
     .option('--engine <name>', ENGINE_CHOICES.join(' | '), 'auto')
     .option('--out <dir>', 'results directory', 'reports/results')
     .option('--reports <dir>', 'report directory', 'reports')
@@ -178,11 +178,7 @@ export function program(catalogue: Catalogue): Command {
     .option('--check', 'compare with the baseline; exit 1 on a regression')
     .option('--update-baseline', 'rewrite the baseline with these results')
     .option('--baseline <file>', 'baseline file', 'reports/baseline/rates.json')
-    .option('--replicas <n>', 'override the replica count', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 2) throw new UserInputError('--replicas', 'must be an integer >= 2', `got "${v}"`);
-      return n;
-    })
+    .option('--replicas <n>', 'override the replica count (2 to 10000)', replicasFlag)
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
@@ -192,9 +188,9 @@ export function program(catalogue: Catalogue): Command {
   cmd
     .command('lemmas')
     .description('check every lemma (fast-check properties, float64) and write reports/lemmas.{md,tex,json}')
-    .option('--only <ids>', 'comma-separated lemma ids')
-    .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', positiveInt('--runs'))
-    .option('--seed <s>', 'fast-check seed (default: a fixed seed per lemma)', positiveInt('--seed', 0))
+    .option('--only <ids>', 'comma-separated lemma ids', idListFlag('--only'))
+    .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', integerFlag('--runs'))
+    .option('--seed <s>', 'fast-check seed, a u32 (default: a fixed seed per lemma)', seedFlag)
     .option('--path <p>', 'replay path of a counterexample (with --seed)')
     .option('--reports <dir>', 'report directory', 'reports')
     .option('--json', 'machine-readable output')
@@ -247,6 +243,7 @@ export function program(catalogue: Catalogue): Command {
     .requiredOption('--out <dir>', 'directory for the merged results')
     .option('--json', 'machine-readable output')
     .action((dirs: string[], o: { out: string; json?: boolean }) => {
+      preflightMerge(dirs, o.out);
       const merged = mergeResultDirs(dirs, o.out);
       if (o.json) out(JSON.stringify({ merged }));
       else for (const m of merged) out(`${m.name}: ${m.shards} shard file(s), ${m.rows} rows -> ${m.file}`);
@@ -264,6 +261,7 @@ export function program(catalogue: Catalogue): Command {
     .option('--reports <dir>', 'report directory', 'reports')
     .option('--json', 'machine-readable output: one JSON object with every verdict')
     .action(async (o: { profile: ProfileName; reports: string; json?: boolean }) => {
+      preflightRates({ out: path.join(o.reports, 'results'), reports: o.reports, baseline: path.join(o.reports, 'baseline', 'rates.json') });
       const lem = lemmasCommand(catalogue, { reports: o.reports, json: false, quiet: o.json });
       const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json });
       const summaryFile = verifySummary(o.reports, o.profile, lem.results, rates.summaries);
@@ -297,10 +295,16 @@ export async function main(argv: string[], catalogue: Catalogue): Promise<number
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (err instanceof UserInputError) {
-      process.stderr.write(`signcheck: ${err.message}\n`);
+    const user = err instanceof UserInputError ? err : fileSystemError(err);
+    if (user) {
+      process.stderr.write(`signcheck: ${oneLine(user.message)}\n`);
       return EXIT.usage;
     }
     throw err;
   }
+}
+
+/** A message on one line: line breaks become spaces (messages of the file parsers can hold some). */
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ');
 }
