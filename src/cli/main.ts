@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { algorithms, allHypers } from '../algorithms/index.ts';
@@ -11,9 +12,10 @@ import type { LemmaResult } from '../lemmas/types.ts';
 import { lemmaRows, writeLemmaFiles } from '../report/lemmas-text.ts';
 import { writeRateFiles } from '../report/rates-text.ts';
 import { verifySummary } from '../report/summary.ts';
-import { mergeResultDirs } from '../theorems/results/index.ts';
+import { lockResultsDir, mergeResultDirs, readResults, repairResultsFile } from '../theorems/results/index.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
-import { ENGINE_CHOICES } from '../theorems/engines.ts';
+import { loadSweepConfig } from '../theorems/config.ts';
+import { ENGINE_CHOICES, requireEngineChoice } from '../theorems/engines.ts';
 import type { ProfileName } from '../theorems/types.ts';
 import { idListFlag, integerFlag, replicasFlag, seedFlag } from './flags.ts';
 import { preflightMerge, preflightRates } from './preflight.ts';
@@ -24,6 +26,10 @@ import { registerReportCommand, reportCommand } from './report.ts';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
+/** A notice on stderr (kept out of --json output). */
+const note = (s: string) => process.stderr.write(`signcheck: ${s}\n`);
+/** The command line of this process, for lock files. */
+const commandLine = () => ['signcheck', ...process.argv.slice(2)].join(' ');
 
 interface RatesOptions {
   /** Print nothing (the caller prints). */
@@ -50,6 +56,21 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
   const speak = !o.json && !o.quiet;
   if (o.resume && o.fresh) throw new UserInputError('--fresh', 'cannot be combined with --resume (one starts over, the other continues)');
   preflightRates({ out: o.out, reports: o.reports, baseline: o.baseline, analyzeOnly: o.analyzeOnly, check: o.check, updateBaseline: o.updateBaseline, shard: o.shard !== undefined });
+  // everything that can be checked without computing, before the results directory is locked
+  if (o.shard !== undefined) parseShard(o.shard);
+  requireEngineChoice(o.engine);
+  const config = o.config ? loadSweepConfig(o.config, catalogue.theorems.ids()) : null;
+  if (config?.engine) requireEngineChoice(config.engine);
+  for (const id of o.only ?? []) catalogue.theorems.get(id);
+  const lock = o.analyzeOnly ? null : lockResultsDir(o.out, commandLine(), '--out', (stale, file) => note(`${o.out}: took over the stale lock of pid ${stale.pid} on ${stale.host} (started ${stale.started}; that process is gone): ${file}`));
+  try {
+    return await ratesUnderLock(catalogue, o, speak);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function ratesUnderLock(catalogue: Catalogue, o: RatesOptions, speak: boolean): Promise<CheckTheoremsResult> {
   let bar: ReturnType<typeof progressLine> | null = null;
   const result = await checkTheorems({
     theorems: catalogue.theorems,
@@ -69,6 +90,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
       cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}`),
       sweepEnd: (th, r) => {
         bar?.end();
+        if (r?.recovered) note(`${th.id}: --resume dropped ${r.recovered.droppedBytes} bytes of an interrupted cell block (from line ${r.recovered.line}) of ${r.file}`);
         if (r && speak) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${o.shard ? `shard ${o.shard}` : 'the sweep'} on ${r.engine} (${r.why}) -> ${r.file}`);
       },
       judged: (summaries) => {
@@ -244,9 +266,26 @@ export function program(catalogue: Catalogue): Command {
     .option('--json', 'machine-readable output')
     .action((dirs: string[], o: { out: string; json?: boolean }) => {
       preflightMerge(dirs, o.out);
-      const merged = mergeResultDirs(dirs, o.out);
+      const lock = lockResultsDir(o.out, commandLine(), '--out', (stale, file) => note(`${o.out}: took over the stale lock of pid ${stale.pid} on ${stale.host} (started ${stale.started}; that process is gone): ${file}`));
+      let merged: ReturnType<typeof mergeResultDirs>;
+      try {
+        merged = mergeResultDirs(dirs, o.out);
+      } finally {
+        lock.release();
+      }
       if (o.json) out(JSON.stringify({ merged }));
       else for (const m of merged) out(`${m.name}: ${m.shards} shard file(s), ${m.rows} rows -> ${m.file}`);
+    });
+  cmd
+    .command('repair')
+    .description('repair results files two writers appended to: drop cell blocks that repeat an earlier block with the same rows (timing aside) and an interrupted last block')
+    .argument('<paths...>', 'results files (*.jsonl) or results directories')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nA repeated block with different rows is an error: the file is left as it is.\n\nExample:\n  signcheck repair reports/results')
+    .action((paths: string[], o: { json?: boolean }) => {
+      const reports = repairPaths(paths);
+      if (o.json) out(JSON.stringify({ repaired: reports }));
+      else for (const r of reports) out(`${r.file}: ${r.rewritten ? `removed ${r.duplicates.length} repeated block(s)${r.tornTail ? ` and ${r.tornTail.droppedBytes} bytes of an interrupted block` : ''}` : 'clean, unchanged'}`);
     });
   cmd
     .command('list')
@@ -302,6 +341,38 @@ export async function main(argv: string[], catalogue: Catalogue): Promise<number
     }
     throw err;
   }
+}
+
+/** Repairs the results files named, or those in the directories named, each directory under its lock. */
+function repairPaths(paths: readonly string[]): ReturnType<typeof repairResultsFile>[] {
+  const groups = new Map<string, string[]>();
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UserInputError('repair', 'paths must be results files or directories that exist', p);
+    }
+    const files = st.isDirectory() ? fs.readdirSync(p).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(p, f)) : [p];
+    if (st.isDirectory() && files.length === 0) throw new UserInputError('repair', 'directories must hold results files (*.jsonl)', p);
+    if (!st.isDirectory() && !p.endsWith('.jsonl')) throw new UserInputError('repair', 'files must be results files (*.jsonl)', p);
+    for (const f of files) {
+      const d = path.dirname(f);
+      groups.set(d, [...(groups.get(d) ?? []), f]);
+    }
+  }
+  // check every file first: a conflicting repeat anywhere leaves every file as it was
+  for (const files of groups.values()) for (const f of files) readResults(f, { allowTornTail: true, allowIdenticalDuplicates: true });
+  const reports: ReturnType<typeof repairResultsFile>[] = [];
+  for (const [d, files] of groups) {
+    const lock = lockResultsDir(d, commandLine(), 'repair');
+    try {
+      for (const f of files) reports.push(repairResultsFile(f));
+    } finally {
+      lock.release();
+    }
+  }
+  return reports;
 }
 
 /** A message on one line: line breaks become spaces (messages of the file parsers can hold some). */

@@ -75,6 +75,8 @@ export interface SweepReport {
   readonly total: number;
   readonly engine: EngineName;
   readonly why: string;
+  /** The interrupted block that resuming dropped (line, bytes), if any. */
+  readonly recovered?: { readonly line: number; readonly droppedBytes: number } | null;
 }
 
 /** One theorem's fitted results and outcome. */

@@ -145,22 +145,25 @@ export function resultsFile(outDir: string, theoremId: string): string {
  * `<outDir>/<theorem>.jsonl` (see ./results/jsonl.ts). With `resume`, finished cells are skipped;
  * with `shard`, only that deterministic share of the cells runs.
  */
-export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ file: string; ran: number; skipped: number; total: number }> {
-  fs.mkdirSync(opts.outDir, { recursive: true });
+export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<SweepRun> {
   const file = resultsFile(opts.outDir, th.id);
   if (!opts.resume && fs.existsSync(file)) {
     throw new UserInputError('results file', 'already exists: pass --resume to continue it, or remove it to start over', file);
   }
-  const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
   let cells = th.cells(opts.profile);
   if (opts.transform) cells = opts.transform(cells);
   if (opts.replicas) cells = cells.map((c) => ({ ...c, recipe: { ...c.recipe, replicas: opts.replicas! } }));
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
+    requireCellSize(th.id, spec);
     return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
   });
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  // on resume, the file must hold this sweep's cells with these replica counts: checked before
+  // anything is computed or the file is touched
+  const writer = opts.resume ? ResultsWriter.resume(file, (read) => requireResumable(file, keyed, read.cells, read.replicas)) : ResultsWriter.create(file);
   let ran = 0;
   let skipped = 0;
   try {
@@ -176,10 +179,59 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
       ran++;
       opts.onCell?.(ran + skipped, mine.length, k.cell, performance.now() - t0);
     }
+  } catch (err) {
+    writer.discardIfEmpty();
+    throw err;
   } finally {
     writer.close();
   }
-  return { file, ran, skipped, total: mine.length };
+  const recovered = writer.recovered ? { line: writer.recovered.line, droppedBytes: writer.recovered.droppedBytes } : null;
+  return { file, ran, skipped, total: mine.length, recovered };
+}
+
+/** What {@link runSweep} did. */
+export interface SweepRun {
+  readonly file: string;
+  readonly ran: number;
+  readonly skipped: number;
+  readonly total: number;
+  /** The interrupted block that resuming dropped: its line and size in bytes. */
+  readonly recovered: { readonly line: number; readonly droppedBytes: number } | null;
+}
+
+/** Most numbers one cell's state may hold (replicas x d x workers), 2^26: 512 MiB per float64 vector. */
+export const MAX_CELL_STATE = 2 ** 26;
+
+function requireCellSize(theorem: string, spec: RunSpec): void {
+  const size = spec.replicas * spec.problem.d * spec.workers;
+  if (!(size <= MAX_CELL_STATE)) {
+    throw new UserInputError('replicas', `times d times workers must be at most 2^26 = ${MAX_CELL_STATE} per cell (lower --replicas)`, `${theorem}: ${spec.replicas} x ${spec.problem.d} x ${spec.workers} = ${size}`);
+  }
+}
+
+/**
+ * The resume rule: every finished cell of the file is a cell of this sweep (same theorem,
+ * settings, seed and engine: its {@link cellKey}) with the replica count this run asks for. A
+ * change of seed, engine, grid, settings or replicas is refused before any compute, naming the
+ * first mismatching cell, instead of mixing two designs in one file.
+ */
+function requireResumable(file: string, planned: readonly { key: string; spec: RunSpec }[], finished: readonly string[], replicas: ReadonlyMap<string, number>): void {
+  const byKey = new Map(planned.map((p) => [p.key, p.spec]));
+  const foreign = finished.filter((c) => !byKey.has(c));
+  if (foreign.length) {
+    throw new UserInputError(
+      '--resume',
+      'must continue the same sweep: the file holds cells this run does not plan (the seed, engine, grid or settings changed); use --fresh or another --out',
+      `${file}: ${foreign.length} cell(s), first ${foreign[0]}`,
+    );
+  }
+  for (const c of finished) {
+    const want = byKey.get(c)!.replicas;
+    const have = replicas.get(c);
+    if (have !== undefined && have !== want) {
+      throw new UserInputError('--resume', 'must keep the replica count of the finished cells (use --fresh or another --out to change it)', `${file}: cell ${c} has ${have} replicas, this run asks for ${want}`);
+    }
+  }
 }
 
 /** The CPU engine as an {@link EngineRun}. */

@@ -5,3 +5,4 @@
 export * from './row.ts';
 export * from './jsonl.ts';
 export * from './shards.ts';
+export * from './lock.ts';
