@@ -12,7 +12,8 @@ import type { LemmaResult } from '../lemmas/types.ts';
 import { lemmaRows, writeLemmaFiles } from '../report/lemmas-text.ts';
 import { writeRateFiles } from '../report/rates-text.ts';
 import { verifySummary } from '../report/summary.ts';
-import { lockResultsDir, mergeResultDirs, readResults, repairResultsFile } from '../theorems/results/index.ts';
+import { appendRunHeader, lockResultsDir, mergeResultDirs, readResults, repairResultsFile, runHeader, type RunHeader } from '../theorems/results/index.ts';
+import { resultsFile } from '../theorems/runner.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
 import { loadSweepConfig } from '../theorems/config.ts';
 import { ENGINE_CHOICES, requireEngineChoice } from '../theorems/engines.ts';
@@ -61,17 +62,29 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
   requireEngineChoice(o.engine);
   const config = o.config ? loadSweepConfig(o.config, catalogue.theorems.ids()) : null;
   if (config?.engine) requireEngineChoice(config.engine);
-  for (const id of o.only ?? []) catalogue.theorems.get(id);
+  const ids = o.only ?? config?.only ?? catalogue.theorems.ids();
+  for (const id of ids) catalogue.theorems.get(id);
+  if (!o.analyzeOnly && !o.resume && !o.fresh) {
+    const existing = ids.map((id) => resultsFile(o.out, id)).filter((f) => fs.existsSync(f));
+    if (existing.length) throw new UserInputError('results file', 'already exists: pass --resume to continue it, or --fresh to start over', `${existing[0]}${existing.length > 1 ? ` and ${existing.length - 1} more` : ''}`);
+  }
   const lock = o.analyzeOnly ? null : lockResultsDir(o.out, commandLine(), '--out', (stale, file) => note(`${o.out}: took over the stale lock of pid ${stale.pid} on ${stale.host} (started ${stale.started}; that process is gone): ${file}`));
+  // the run header is written with the first finished cell, so a run refused before computing leaves the directory as it was
+  const header = lock ? runHeader({ command: commandLine(), host: lock.info.host, profile: config?.profile ?? o.profile, engine: config?.engine ?? o.engine, replicas: o.replicas ?? null, shard: o.shard ?? null, config }) : null;
   try {
-    return await ratesUnderLock(catalogue, o, speak);
+    return await ratesUnderLock(catalogue, o, speak, header);
   } finally {
     lock?.release();
   }
 }
 
-async function ratesUnderLock(catalogue: Catalogue, o: RatesOptions, speak: boolean): Promise<CheckTheoremsResult> {
+async function ratesUnderLock(catalogue: Catalogue, o: RatesOptions, speak: boolean, header: RunHeader | null): Promise<CheckTheoremsResult> {
   let bar: ReturnType<typeof progressLine> | null = null;
+  let headerWritten = false;
+  const writeHeader = () => {
+    if (header && !headerWritten) appendRunHeader(o.out, header);
+    headerWritten = true;
+  };
   const result = await checkTheorems({
     theorems: catalogue.theorems,
     profile: o.profile,
@@ -87,9 +100,13 @@ async function ratesUnderLock(catalogue: Catalogue, o: RatesOptions, speak: bool
     ...(o.updateBaseline ? { baseline: { file: o.baseline, mode: 'update' as const } } : o.check ? { baseline: { file: o.baseline, mode: 'check' as const } } : {}),
     events: {
       sweepStart: (th) => (bar = progressLine(th.id)),
-      cell: (_th, done, total, cell) => bar?.update(done, total, `T=${cell.recipe.T}`),
+      cell: (_th, done, total, cell) => {
+        writeHeader();
+        bar?.update(done, total, `T=${cell.recipe.T}`);
+      },
       sweepEnd: (th, r) => {
         bar?.end();
+        if (r) writeHeader(); // a sweep with no cells of its own (a shard) still records its run
         if (r?.recovered) note(`${th.id}: --resume dropped ${r.recovered.droppedBytes} bytes of an interrupted cell block (from line ${r.recovered.line}) of ${r.file}`);
         if (r && speak) out(`${th.id}: ${r.ran} cells run, ${r.skipped} resumed, ${r.total} in ${o.shard ? `shard ${o.shard}` : 'the sweep'} on ${r.engine} (${r.why}) -> ${r.file}`);
       },

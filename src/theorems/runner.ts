@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
 import { runCpu } from '../engine/cpu.ts';
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
+import { codeVersion } from './results/provenance.ts';
 import { cellKey, makeRow, ResultsWriter, shardOf, type CellSpec, type ParamValue, type ResultRow } from './results/index.ts';
 import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts';
 
@@ -14,17 +14,13 @@ export type EngineName = 'cpu' | 'webgpu';
 /** A function that runs one RunSpec (all replicas of one cell). */
 export type EngineRun = (spec: RunSpec) => RunResult | Promise<RunResult>;
 
-let cachedSha: string | null = null;
-/** `git rev-parse HEAD` of the working tree, or "unknown" outside a git checkout. */
+/**
+ * The code version of result rows: the commit of signcheck's own checkout ("-dirty" when
+ * modified), or signcheck@<version> outside one; never the working directory's repository
+ * (./results/provenance.ts).
+ */
 export function gitSha(): string {
-  if (cachedSha === null) {
-    try {
-      cachedSha = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
-    } catch {
-      cachedSha = 'unknown';
-    }
-  }
-  return cachedSha;
+  return codeVersion();
 }
 
 /** Flattens a recipe's settings into row params: hyper.*, problem.*, noise.*, plus the cell's own. */

@@ -143,3 +143,34 @@ describe('signcheck repair', () => {
     expect([0, 1]).toContain((await run([...small(dir), '--analyze-only'])).code);
   }, 60_000);
 });
+
+describe('merge checks that shards come from one sweep', () => {
+  it('merges shards of one sweep (run headers kept); refuses a shard of another seed, naming it', async () => {
+    const dir = tmp();
+    const cfg = (seed: number) => {
+      const f = path.join(dir, `s${seed}.yaml`);
+      fs.writeFileSync(f, `theorems:\n  signum-separable:\n    replicas: 2\n    seed: ${seed}\n    T: [1024, 4096]\n`);
+      return f;
+    };
+    const shard = async (i: number, seed: number, out: string) => {
+      const r = await run(['rates', '--only', 'signum-separable', '--config', cfg(seed), '--engine', 'cpu', '--shard', `${i}/2`, '--out', path.join(dir, out)]);
+      expect(r.code, r.err).toBe(0);
+    };
+    await shard(1, 5, 'a');
+    await shard(2, 5, 'b');
+    await shard(2, 6, 'c');
+    for (const d of ['a', 'b']) {
+      const headers = fs.readFileSync(path.join(dir, d, 'runs.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      if (fs.existsSync(path.join(dir, d, 'signum-separable.jsonl'))) expect(headers).toHaveLength(1);
+      for (const h of headers) expect(Object.keys(h)).toEqual(expect.arrayContaining(['signcheck', 'gitSha', 'dirty', 'node', 'dawn', 'profile', 'engine', 'code', 'config']));
+    }
+    const ok = await run(['merge', path.join(dir, 'a'), path.join(dir, 'b'), '--out', path.join(dir, 'm')]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(readResults(path.join(dir, 'm', 'signum-separable.jsonl')).cells).toHaveLength(2);
+    expect(fs.existsSync(path.join(dir, 'm', 'runs.ndjson'))).toBe(true);
+    const bad = await run(['merge', path.join(dir, 'a'), path.join(dir, 'c'), '--out', path.join(dir, 'm2')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/merge: shards must come from one sweep .*differ in config\.theorems\.signum-separable\.seed: 5 vs 6/);
+    expect(fs.existsSync(path.join(dir, 'm2', 'signum-separable.jsonl'))).toBe(false);
+  }, 60_000);
+});
