@@ -64,14 +64,15 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
   if (config?.engine) requireEngineChoice(config.engine);
   const ids = o.only ?? config?.only ?? catalogue.theorems.ids();
   for (const id of ids) catalogue.theorems.get(id);
-  if (!o.analyzeOnly && !o.resume && !o.fresh) {
-    const existing = ids.map((id) => resultsFile(o.out, id)).filter((f) => fs.existsSync(f));
-    if (existing.length) throw new UserInputError('results file', 'already exists: pass --resume to continue it, or --fresh to start over', `${existing[0]}${existing.length > 1 ? ` and ${existing.length - 1} more` : ''}`);
-  }
   const lock = o.analyzeOnly ? null : lockResultsDir(o.out, commandLine(), '--out', (stale, file) => note(`${o.out}: took over the stale lock of pid ${stale.pid} on ${stale.host} (started ${stale.started}; that process is gone): ${file}`));
   // the run header is written with the first finished cell, so a run refused before computing leaves the directory as it was
   const header = lock ? runHeader({ command: commandLine(), host: lock.info.host, profile: config?.profile ?? o.profile, engine: config?.engine ?? o.engine, replicas: o.replicas ?? null, shard: o.shard ?? null, config }) : null;
   try {
+    // a second writer is told about the first (the lock) before anything else
+    if (!o.analyzeOnly && !o.resume && !o.fresh) {
+      const existing = ids.map((id) => resultsFile(o.out, id)).filter((f) => fs.existsSync(f));
+      if (existing.length) throw new UserInputError('results file', 'already exists: pass --resume to continue it, or --fresh to start over', `${existing[0]}${existing.length > 1 ? ` and ${existing.length - 1} more` : ''}`);
+    }
     return await ratesUnderLock(catalogue, o, speak, header);
   } finally {
     lock?.release();

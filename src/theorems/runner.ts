@@ -10,6 +10,8 @@ import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts
 
 /** Which engine runs the cells. */
 export type EngineName = 'cpu' | 'webgpu';
+/** Every {@link EngineName}. */
+export const ENGINE_NAMES: readonly EngineName[] = ['cpu', 'webgpu'];
 
 /** A function that runs one RunSpec (all replicas of one cell). */
 export type EngineRun = (spec: RunSpec) => RunResult | Promise<RunResult>;
@@ -153,7 +155,9 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<Swe
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
     requireCellSize(th.id, spec);
-    return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
+    // the same cell on the other engines: a resume may complete a sweep on another engine (a separate series)
+    const otherEngines = ENGINE_NAMES.filter((e) => e !== opts.engine).map((e) => cellKey(cellSpecOf(th.id, cell, spec, e)));
+    return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)), otherEngines };
   });
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
   fs.mkdirSync(opts.outDir, { recursive: true });
@@ -207,17 +211,18 @@ function requireCellSize(theorem: string, spec: RunSpec): void {
 
 /**
  * The resume rule: every finished cell of the file is a cell of this sweep (same theorem,
- * settings, seed and engine: its {@link cellKey}) with the replica count this run asks for. A
- * change of seed, engine, grid, settings or replicas is refused before any compute, naming the
+ * settings and seed: its {@link cellKey}, on this engine or another, since a sweep a GPU failure
+ * interrupted may be completed on the CPU as a separate series) with the replica count this run
+ * asks for. A change of seed, grid, settings or replicas is refused before any compute, naming the
  * first mismatching cell, instead of mixing two designs in one file.
  */
-function requireResumable(file: string, planned: readonly { key: string; spec: RunSpec }[], finished: readonly string[], replicas: ReadonlyMap<string, number>): void {
-  const byKey = new Map(planned.map((p) => [p.key, p.spec]));
+function requireResumable(file: string, planned: readonly { key: string; otherEngines: readonly string[]; spec: RunSpec }[], finished: readonly string[], replicas: ReadonlyMap<string, number>): void {
+  const byKey = new Map(planned.flatMap((p) => [p.key, ...p.otherEngines].map((k) => [k, p.spec] as const)));
   const foreign = finished.filter((c) => !byKey.has(c));
   if (foreign.length) {
     throw new UserInputError(
       '--resume',
-      'must continue the same sweep: the file holds cells this run does not plan (the seed, engine, grid or settings changed); use --fresh or another --out',
+      'must continue the same sweep: the file holds cells this run does not plan (the seed, grid or settings changed); use --fresh or another --out',
       `${file}: ${foreign.length} cell(s), first ${foreign[0]}`,
     );
   }
