@@ -12,7 +12,7 @@ import type { LemmaResult } from '../lemmas/types.ts';
 import { lemmaRows, writeLemmaFiles } from '../report/lemmas-text.ts';
 import { writeRateFiles } from '../report/rates-text.ts';
 import { verifySummary } from '../report/summary.ts';
-import { appendRunHeader, lockResultsDir, mergeResultDirs, readResults, repairResultsFile, runHeader, type RunHeader } from '../theorems/results/index.ts';
+import { appendRunHeader, provenance, lockResultsDir, mergeResultDirs, readResults, repairResultsFile, runHeader, type RunHeader } from '../theorems/results/index.ts';
 import { resultsFile } from '../theorems/runner.ts';
 import { checkTheorems, parseShard, type CheckTheoremsResult } from '../theorems/check.ts';
 import { loadSweepConfig } from '../theorems/config.ts';
@@ -50,6 +50,14 @@ interface RatesOptions {
   baseline: string;
   replicas?: number;
   json?: boolean;
+  /** Also print what Dawn wrote while loading (its loader warnings). */
+  verbose?: boolean;
+}
+
+/** Prints Dawn's loader messages of the adapter probe on stderr (for --verbose). */
+async function printDawnMessages(): Promise<void> {
+  const { dawnLoaderMessages } = await import('../gpu/device.ts');
+  for (const m of await dawnLoaderMessages()) note(`dawn: ${m}`);
 }
 
 /** Runs (or reads) the sweeps, fits them, writes reports; returns whether every check held. */
@@ -76,6 +84,7 @@ export async function ratesCommand(catalogue: Catalogue, o: RatesOptions): Promi
     return await ratesUnderLock(catalogue, o, speak, header);
   } finally {
     lock?.release();
+    if (o.verbose) await printDawnMessages();
   }
 }
 
@@ -220,6 +229,7 @@ export function program(catalogue: Catalogue): Command {
     .option('--baseline <file>', 'baseline file', 'reports/baseline/rates.json')
     .option('--replicas <n>', 'override the replica count (2 to 10000)', replicasFlag)
     .option('--json', 'machine-readable output')
+    .option('--verbose', 'also print what Dawn (WebGPU) wrote while loading: its loader warnings')
     .addHelpText('after', '\nExamples:\n  signcheck rates --profile quick --check\n  signcheck rates --config sweep.yaml --engine webgpu\n  signcheck rates --only signum-separable --profile full --resume\n  signcheck rates --shard 2/4 --out shard2   # then: signcheck merge shard1 shard2 ... --out merged')
     .action(async (o: RatesOptions) => {
       const { ok } = await ratesCommand(catalogue, o);
@@ -259,13 +269,15 @@ export function program(catalogue: Catalogue): Command {
     .option('--json', 'JSON output')
     .action(async (o: { json?: boolean }) => {
       const gpu = await import('../gpu/index.ts');
-      const g = await gpu.requestGpu();
       const choice = await gpu.autoEngineChoice();
+      const messages = await gpu.dawnLoaderMessages();
+      const g = await gpu.requestGpu();
       const report = {
         node: process.version,
         cores: (await import('node:os')).availableParallelism(),
         webgpu: g.ok ? { adapter: g.gpu.info, limits: g.gpu.limits, memoryBytes: gpu.deviceMemoryBytes(g.gpu.info) ?? null } : { adapter: null, reason: g.reason },
         auto: choice,
+        dawn: { version: provenance().dawn, loaderMessages: messages },
       };
       if (o.json) out(JSON.stringify(report, null, 1));
       else {
@@ -273,6 +285,8 @@ export function program(catalogue: Catalogue): Command {
         out(g.ok ? `WebGPU adapter: ${g.gpu.info.name}` : `WebGPU adapter: none (${g.reason})`);
         if (g.ok) out(`  maxStorageBufferBindingSize ${g.gpu.limits.maxStorageBufferBindingSize}, maxBufferSize ${g.gpu.limits.maxBufferSize}`);
         out(`auto engine: ${choice.engine} (${choice.reason})`);
+        out(`Dawn (webgpu ${report.dawn.version ?? 'not installed'}) loader messages${messages.length ? ':' : ': none'}`);
+        for (const m of messages) out(`  ${m}`);
       }
       gpu.releaseGpu();
     });
@@ -317,10 +331,11 @@ export function program(catalogue: Catalogue): Command {
     .addOption(profile())
     .option('--reports <dir>', 'report directory', 'reports')
     .option('--json', 'machine-readable output: one JSON object with every verdict')
-    .action(async (o: { profile: ProfileName; reports: string; json?: boolean }) => {
+    .option('--verbose', 'also print what Dawn (WebGPU) wrote while loading: its loader warnings')
+    .action(async (o: { profile: ProfileName; reports: string; json?: boolean; verbose?: boolean }) => {
       preflightRates({ out: path.join(o.reports, 'results'), reports: o.reports, baseline: path.join(o.reports, 'baseline', 'rates.json') });
       const lem = lemmasCommand(catalogue, { reports: o.reports, json: false, quiet: o.json });
-      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json });
+      const rates = await ratesCommand(catalogue, { profile: o.profile, engine: 'auto', out: path.join(o.reports, 'results'), reports: o.reports, fresh: true, baseline: path.join(o.reports, 'baseline', 'rates.json'), json: false, quiet: o.json, verbose: o.verbose });
       const summaryFile = verifySummary(o.reports, o.profile, lem.results, rates.summaries);
       if (!o.json) out(`wrote ${summaryFile}`);
       const reportCode = await reportCommand(catalogue, { reports: o.reports, quiet: true });
