@@ -23,6 +23,9 @@ import { preflightMerge, preflightRates } from './preflight.ts';
 import { progressLine } from './progress.ts';
 import { registerReportCommand, reportCommand } from './report.ts';
 
+/** Most fast-check runs per lemma `--runs` accepts (10^7: hours for the slowest lemmas). */
+export const MAX_LEMMA_RUNS = 10_000_000;
+
 /** Exit codes: 0 all checks held, 1 a check failed, 2 usage or input error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -239,7 +242,7 @@ export function program(catalogue: Catalogue): Command {
     .command('lemmas')
     .description('check every lemma (fast-check properties, float64) and write reports/lemmas.{md,tex,json}')
     .option('--only <ids>', 'comma-separated lemma ids', idListFlag('--only'))
-    .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', integerFlag('--runs'))
+    .option('--runs <n>', 'fast-check runs per lemma (default: each declaration\'s own, >= 200)', integerFlag('--runs', 1, MAX_LEMMA_RUNS))
     .option('--seed <s>', 'fast-check seed, a u32 (default: a fixed seed per lemma)', seedFlag)
     .option('--path <p>', 'replay path of a counterexample (with --seed)')
     .option('--reports <dir>', 'report directory', 'reports')

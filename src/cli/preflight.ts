@@ -52,6 +52,9 @@ export function preflightMerge(dirs: readonly string[], out: string): void {
   }
   if (files === 0) throw new UserInputError('merge', 'needs results files (*.jsonl) in the shard directories', `none in ${dirs.join(', ')}`);
   requireWritableDir('--out', out);
+  const target = path.resolve(out);
+  const same = dirs.find((d) => path.resolve(d) === target);
+  if (same !== undefined) throw new UserInputError('--out', 'must not be one of the shard directories (merge writes a new directory)', same);
 }
 
 /** Paths of a `report` run. */

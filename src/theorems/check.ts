@@ -113,7 +113,6 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
     for (const th of list) {
       const { engine, run, why } = await selectEngine(engineChoice, th, profile);
       const file = resultsFile(o.out, th.id);
-      if (o.fresh && fs.existsSync(file)) fs.rmSync(file);
       o.events?.sweepStart?.(th);
       let r: Awaited<ReturnType<typeof runSweep>>;
       try {
@@ -124,6 +123,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
           run,
           ...(o.shard ? { shard: o.shard } : {}),
           resume: Boolean(o.resume),
+          fresh: Boolean(o.fresh),
           replicas: o.replicas ?? null,
           transform: (cells) => applyOverride(th.id, cells, config?.theorems?.[th.id]),
           onCell: (done, total, cell) => o.events?.cell?.(th, done, total, cell),

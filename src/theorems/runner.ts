@@ -125,6 +125,8 @@ export interface SweepOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Continue an existing results file, skipping finished cells; otherwise the file must not exist. */
   readonly resume: boolean;
+  /** Remove an existing results file first (once the cells are built and checked, so a refused run removes nothing). */
+  readonly fresh?: boolean;
   /** Called after each cell. */
   readonly onCell?: (done: number, total: number, cell: SweepCell, ms: number) => void;
   /** Override replicas (e.g. from a flag); null keeps the declared count. */
@@ -145,7 +147,7 @@ export function resultsFile(outDir: string, theoremId: string): string {
  */
 export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<SweepRun> {
   const file = resultsFile(opts.outDir, th.id);
-  if (!opts.resume && fs.existsSync(file)) {
+  if (!opts.resume && !opts.fresh && fs.existsSync(file)) {
     throw new UserInputError('results file', 'already exists: pass --resume to continue it, or remove it to start over', file);
   }
   const sha = gitSha();
@@ -161,6 +163,7 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<Swe
   });
   const mine = opts.shard ? keyed.filter((k) => shardOf(k.key, opts.shard!.count) === opts.shard!.index) : keyed;
   fs.mkdirSync(opts.outDir, { recursive: true });
+  if (opts.fresh && fs.existsSync(file)) fs.rmSync(file);
   // on resume, the file must hold this sweep's cells with these replica counts: checked before
   // anything is computed or the file is touched
   const writer = opts.resume ? ResultsWriter.resume(file, (read) => requireResumable(file, keyed, read.cells, read.replicas)) : ResultsWriter.create(file);

@@ -78,6 +78,12 @@ describe('file-system errors are refused up front (exit 2, flag and rule named)'
 });
 
 describe('stated caps (exit 2 instead of RangeError or stack overflow)', () => {
+  it('lemmas --runs 1e10', usage(['lemmas', '--only', 'sign-mismatch', '--runs', '1e10'], /--runs: must be an integer in \[1, 10000000\]/));
+  it('merge --out one of its shard directories', async () => {
+    const shard = fs.mkdtempSync(path.join(dir, 'shard-'));
+    fs.writeFileSync(path.join(shard, 'x.jsonl'), '');
+    await usage(['merge', shard, '--out', shard], /--out: must not be one of the shard directories/)();
+  });
   it('--replicas 1e10', usage(['rates', ...only, '--replicas', '1e10'], /--replicas: must be an integer in \[2, 10000\] \(got "1e10": Too big/));
   it('a 50,000-term lr expression in a config', async () => {
     const cfg = path.join(dir, 'long.json');
