@@ -49,7 +49,7 @@ function pathOf(p: readonly PropertyKey[]): string {
 export function parseSweepConfig(text: string, file: string, knownTheorems: readonly string[]): SweepConfig {
   let raw: unknown;
   try {
-    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
   } catch (err) {
     throw new UserInputError(`config ${file}`, 'must be valid JSON or YAML', (err as Error).message.split('\n')[0]);
   }
