@@ -34,7 +34,8 @@ export function preflightRates(p: RatesPaths): void {
   if (p.shard && !p.analyzeOnly) return;
   requireWritableDir('--reports', p.reports);
   if (p.check && !p.updateBaseline) {
-    if (fs.existsSync(p.baseline)) requireJsonObject('--baseline', p.baseline);
+    if (!fs.existsSync(p.baseline)) throw new UserInputError('--baseline', 'must exist for --check (create it with --update-baseline)', p.baseline);
+    requireJsonObject('--baseline', p.baseline);
   }
   if (p.updateBaseline) {
     requireWritableFile('--baseline', p.baseline);

@@ -60,6 +60,7 @@ describe('file-system errors are refused up front (exit 2, flag and rule named)'
   it('--reports unwritable, before the sweep', usage(['rates', ...only, '--out', path.join(dir, 'r1'), '--reports', unwritable], /--reports: must be creatable/));
   it('verify --reports unwritable, before the lemma work', usage(['verify', '--reports', unwritable], /--out: must be creatable|--reports: must be creatable/));
   it('--baseline malformed', usage(['rates', ...only, '--out', path.join(dir, 'r2'), '--check', '--baseline', badJson], /--baseline: must be valid JSON \(.*bad\.json/));
+  it('--check without a baseline file, before the sweep', usage(['rates', ...only, '--out', path.join(dir, 'r8'), '--check', '--baseline', path.join(dir, 'none.json')], /--baseline: must exist for --check/));
   it('--baseline a directory', usage(['rates', ...only, '--out', path.join(dir, 'r3'), '--check', '--baseline', dir], /--baseline: must be a file \(.* is a directory\)/));
   it('--update-baseline to an unwritable path', usage(['rates', ...only, '--out', path.join(dir, 'r4'), '--update-baseline', '--baseline', path.join(unwritable, 'b.json')], /--baseline: must be creatable/));
   it('merge of a file', usage(['merge', aFile, '--out', path.join(dir, 'm1')], /merge .*a-file\.txt: must be a directory/));
