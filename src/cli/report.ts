@@ -16,6 +16,9 @@ import { UserInputError } from '../core/errors.ts';
 import { experimentResultsFile, runExperiment } from '../experiments/runner.ts';
 import { EXPERIMENT_PROFILES, type ExperimentProfile } from '../experiments/types.ts';
 import { buildReport } from '../report/build.ts';
+import { requireExistingDir, requireWritableDir } from '../core/files.ts';
+import { idListFlag, integerFlag } from './flags.ts';
+import { preflightReport } from './preflight.ts';
 import { progressLine } from './progress.ts';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -41,6 +44,8 @@ export interface ReportOptions {
  */
 export async function reportCommand(catalogue: Catalogue, opts: ReportOptions = {}): Promise<number> {
   const reportsDir = opts.reports ?? 'reports';
+  if (opts.results !== undefined) requireExistingDir('--results', opts.results);
+  preflightReport({ reports: reportsDir, results: opts.results ?? path.join(reportsDir, 'results'), out: opts.out ?? reportsDir });
   const r = await buildReport({ catalogue, reportsDir, resultsDir: opts.results ?? path.join(reportsDir, 'results'), outDir: opts.out ?? reportsDir });
   if (opts.json) {
     const out = opts.out ?? reportsDir;
@@ -70,7 +75,7 @@ export async function reportCommand(catalogue: Catalogue, opts: ReportOptions = 
 export interface ExperimentsOptions {
   readonly profile?: ExperimentProfile;
   /** Comma-separated experiment ids (default: all registered). */
-  readonly only?: string;
+  readonly only?: readonly string[];
   /** Results directory (default reports/results/experiments). */
   readonly out?: string;
   /** Child processes (default: available cores). */
@@ -87,8 +92,9 @@ export interface ExperimentsOptions {
 export async function experimentsCommand(catalogue: Catalogue, opts: ExperimentsOptions = {}): Promise<number> {
   const profile = opts.profile ?? 'quick';
   if (!EXPERIMENT_PROFILES.includes(profile)) throw new UserInputError('--profile', `must be one of ${EXPERIMENT_PROFILES.join(', ')}`, `got "${profile}"`);
-  const list = opts.only ? opts.only.split(',').map((id) => catalogue.seedExperiments.get(id.trim())) : catalogue.seedExperiments.all();
+  const list = opts.only ? opts.only.map((id) => catalogue.seedExperiments.get(id)) : catalogue.seedExperiments.all();
   const outDir = opts.out ?? path.join('reports', 'results', 'experiments');
+  requireWritableDir('--out', outDir);
   const rows: Record<string, unknown>[] = [];
   for (const exp of list) {
     const bar = opts.quiet || opts.json ? null : progressLine(exp.id);
@@ -118,12 +124,6 @@ export async function experimentsCommand(catalogue: Catalogue, opts: Experiments
   return 0;
 }
 
-function processesOption(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserInputError('--processes', 'must be an integer >= 1', `got "${v}"`);
-  return n;
-}
-
 /**
  * Adds `report` and `experiments` to a commander program. Actions set `process.exitCode` to the
  * command's exit code; errors propagate to the program's own handling (UserInputError -> 2).
@@ -145,9 +145,9 @@ export function registerReportCommand(program: Command, catalogue: Catalogue): C
     .command('experiments')
     .description('run the seed experiments (papers\' experiments reproduced over many seeds) into results files')
     .addOption(new Option('--profile <name>', 'tiny (seconds) | quick (minutes) | full (paper scale)').choices([...EXPERIMENT_PROFILES]).default('quick'))
-    .option('--only <ids>', `comma-separated experiment ids (${catalogue.seedExperiments.ids().join(', ')})`)
+    .option('--only <ids>', `comma-separated experiment ids (${catalogue.seedExperiments.ids().join(', ')})`, idListFlag('--only'))
     .option('--out <dir>', 'results directory', path.join('reports', 'results', 'experiments'))
-    .option('--processes <n>', 'child processes (default: available cores)', processesOption)
+    .option('--processes <n>', 'child processes (default: available cores)', integerFlag('--processes'))
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'machine-readable output: per experiment its results file, verdict and claims')
     .addHelpText('after', '\nExamples:\n  signcheck experiments --profile quick && signcheck report\n  signcheck experiments --only mushroom-table1 --profile full')

@@ -186,15 +186,86 @@ export async function releaseGpu(): Promise<void> {
   gpuHandle = null;
 }
 
+/** What a probe of the adapter found, in a child process ({@link probeAdapter}). */
+export type AdapterProbe = { readonly ok: true; readonly info: AdapterDescription; readonly messages: readonly string[] } | { readonly ok: false; readonly reason: string; readonly messages: readonly string[] };
+
+// Runs in a child: loads Dawn, asks for an adapter, prints its info as one JSON line on stdout.
+const PROBE_SCRIPT = `
+const { create } = await import(process.argv[1]);
+const gpu = create([]);
+const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+const i = a ? a.info : null;
+process.stdout.write(JSON.stringify(i ? { ok: true, info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter === true || a.isFallbackAdapter === true } } : { ok: false }) + '\\n');
+process.exit(0);
+`;
+
+let probed: Promise<AdapterProbe> | null = null;
+
+/**
+ * Asks Dawn for an adapter in a child process and returns its description, with what Dawn's
+ * native code printed on stderr while loading (e.g. "Warning: Couldn't load Vulkan ..." on a
+ * machine without a driver, or limit notices on lavapipe). Those lines come from C++ straight to
+ * file descriptor 2, which Node cannot filter in-process; probing in a child keeps them out of
+ * normal output (`doctor` and `--verbose` show them, {@link dawnLoaderMessages}). Cached.
+ */
+export function probeAdapter(): Promise<AdapterProbe> {
+  probed ??= (async () => {
+    const { spawn } = await import('node:child_process');
+    const { createRequire } = await import('node:module');
+    const { pathToFileURL } = await import('node:url');
+    let entry: string;
+    try {
+      entry = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
+    } catch (err) {
+      return { ok: false, reason: `the webgpu package (Dawn) could not be found: ${(err as Error).message}`, messages: [] };
+    }
+    return new Promise<AdapterProbe>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE_SCRIPT, entry], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        resolve({ ok: false, reason: `the WebGPU probe could not start: ${e.message}`, messages: [] });
+      });
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        const messages = err.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+        const line = out.trim().split('\n').pop() ?? '';
+        type Reply = { ok: boolean; info?: Parameters<typeof describeAdapter>[0] } | null;
+        let parsed: Reply;
+        try {
+          parsed = JSON.parse(line) as Reply;
+        } catch {
+          parsed = null;
+        }
+        if (parsed?.ok && parsed.info) resolve({ ok: true, info: describeAdapter(parsed.info), messages });
+        else if (parsed) resolve({ ok: false, reason: `no WebGPU adapter found; ${INSTALL_HINT}`, messages });
+        else resolve({ ok: false, reason: `the WebGPU probe failed (${signal ?? `exit ${code}`}): ${messages.at(-1) ?? 'no output'}; ${INSTALL_HINT}`, messages });
+      });
+    });
+  })();
+  return probed;
+}
+
+/** What Dawn printed while loading in the last adapter probe ({@link probeAdapter}); [] before one. */
+export async function dawnLoaderMessages(): Promise<readonly string[]> {
+  return probed ? (await probed).messages : [];
+}
+
 /**
  * Whether the `auto` engine should run on WebGPU: only when an adapter exists and it is a real GPU.
- * Returns the decision and the reason in words (for logs and `--engine auto` reports).
+ * Returns the decision and the reason in words (for logs and `--engine auto` reports). The adapter
+ * is probed in a child process ({@link probeAdapter}), so on a machine where `auto` picks the CPU
+ * Dawn is never loaded in this process and its loader warnings stay out of the output.
  */
 export async function autoEngineChoice(): Promise<{ readonly engine: 'webgpu' | 'cpu'; readonly reason: string }> {
-  const g = await requestGpu();
+  const g = await probeAdapter();
   if (!g.ok) return { engine: 'cpu', reason: g.reason };
-  if (g.gpu.info.software) return { engine: 'cpu', reason: `the WebGPU adapter is a software renderer (${g.gpu.info.name}); the CPU engine is faster and float64` };
-  return { engine: 'webgpu', reason: g.gpu.info.name };
+  if (g.info.software) return { engine: 'cpu', reason: `the WebGPU adapter is a software renderer (${g.info.name}); the CPU engine is faster and float64` };
+  return { engine: 'webgpu', reason: g.info.name };
 }
 
 /**

@@ -3,7 +3,7 @@
  * engine, compiled to WGSL, float32, on a real GPU or on Mesa's lavapipe. See src/gpu/README.md.
  */
 export { runWebGpu, WebGpuRun, planLayout, metricSumLevels, type WebGpuRunOptions, type GpuLayout, type Chunk } from './engine.ts';
-export { requestGpu, releaseGpu, autoEngineChoice, describeGpuFailure, describeAdapter, deviceMemoryBytes, type GpuContext, type GpuAvailability, type AdapterDescription, type GpuLimits } from './device.ts';
+export { requestGpu, releaseGpu, autoEngineChoice, probeAdapter, dawnLoaderMessages, type AdapterProbe, describeGpuFailure, describeAdapter, deviceMemoryBytes, type GpuContext, type GpuAvailability, type AdapterDescription, type GpuLimits } from './device.ts';
 export {
   gpuSupport,
   problemShapeOf,

@@ -103,6 +103,8 @@ export interface SweepReport {
   readonly total: number;
   readonly engine: EngineName;
   readonly why: string;
+  /** The interrupted block that resuming dropped (line, bytes), if any. */
+  readonly recovered?: { readonly line: number; readonly droppedBytes: number } | null;
 }
 
 /** One theorem's fitted results and outcome. */
@@ -151,7 +153,6 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
       const { engine, run, why } = await selectEngine(engineChoice, th, profile);
       const transform = cellTransform(th.id);
       const file = resultsFile(o.out, th.id);
-      if (o.fresh && fs.existsSync(file)) fs.rmSync(file);
       o.events?.sweepStart?.(th);
       let r: Awaited<ReturnType<typeof runSweep>>;
       try {
@@ -162,6 +163,7 @@ export async function checkTheorems(o: CheckTheoremsOptions): Promise<CheckTheor
           run,
           ...(o.shard ? { shard: planned ? { ...o.shard, cells: planned.get(th.id) ?? new Set<number>() } : o.shard } : {}),
           resume: Boolean(o.resume),
+          fresh: Boolean(o.fresh),
           replicas: o.replicas ?? null,
           transform,
           onCell: (done, total, cell) => o.events?.cell?.(th, done, total, cell),

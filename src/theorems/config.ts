@@ -1,15 +1,20 @@
 import * as fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { UserInputError } from '../core/errors.ts';
+import { UserInputError, shown } from '../core/errors.ts';
 import type { SweepCell } from './types.ts';
 
-const hyperValue = z.union([z.number().refine(Number.isFinite, 'must be finite'), z.string().min(1)]);
+/** Most replicas per cell a flag or config may ask for (the state is replicas x d x n numbers). */
+export const MAX_REPLICAS = 10_000;
+/** Longest schedule expression a config may give (longer ones exhaust the expression parser's stack). */
+export const MAX_EXPRESSION_CHARS = 1000;
+
+const hyperValue = z.union([z.number().refine(Number.isFinite, 'must be finite'), z.string().min(1).max(MAX_EXPRESSION_CHARS)]);
 
 /** Overrides of one declared sweep. Every field is optional; unknown keys are errors. */
 export const theoremOverrideSchema = z.strictObject({
   /** Replicas per cell (>= 2: the bootstrap needs at least two). */
-  replicas: z.number().int().min(2).optional(),
+  replicas: z.number().int().min(2).max(MAX_REPLICAS).optional(),
   /** Base seed (u32). */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   /** Keep only the cells with these values (each must be in the declared grid). */
@@ -44,7 +49,7 @@ function pathOf(p: readonly PropertyKey[]): string {
 export function parseSweepConfig(text: string, file: string, knownTheorems: readonly string[]): SweepConfig {
   let raw: unknown;
   try {
-    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
   } catch (err) {
     throw new UserInputError(`config ${file}`, 'must be valid JSON or YAML', (err as Error).message.split('\n')[0]);
   }
@@ -55,9 +60,14 @@ export function parseSweepConfig(text: string, file: string, knownTheorems: read
     throw new UserInputError(`config ${file}: ${pathOf(where)}`, issue.message);
   }
   const known = new Set(knownTheorems);
-  for (const id of [...Object.keys(res.data.theorems ?? {}), ...(res.data.only ?? [])]) {
+  for (const id of Object.keys(res.data.theorems ?? {})) {
     if (!known.has(id)) throw new UserInputError(`config ${file}: theorems.${id}`, `is not a theorem; known: ${knownTheorems.join(', ')}`);
   }
+  const only = res.data.only ?? [];
+  only.forEach((id, i) => {
+    if (!known.has(id)) throw new UserInputError(`config ${file}: only[${i}]`, `is not a theorem; known: ${knownTheorems.join(', ')}`, `got ${shown(id)}`);
+    if (only.indexOf(id) !== i) throw new UserInputError(`config ${file}: only[${i}]`, 'must not repeat a theorem id', `${shown(id)} is also only[${only.indexOf(id)}]`);
+  });
   return res.data;
 }
 

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
 import { runCpu } from '../engine/cpu.ts';
 import { specFromRecipe } from '../engine/recipe.ts';
 import type { RunResult, RunSpec } from '../engine/types.ts';
+import { codeVersion } from './results/provenance.ts';
 import { cellKey, makeRow, ResultsWriter, shardOf, type CellSpec, type ParamValue, type ResultRow } from './results/index.ts';
 import { estimateCellMs, featuresOfRecipe } from './cost.ts';
 import { chunkCounts, type CellPool } from './pool.ts';
@@ -12,21 +12,19 @@ import type { MetricName, ProfileName, RateTheorem, SweepCell } from './types.ts
 
 /** Which engine runs the cells. */
 export type EngineName = 'cpu' | 'webgpu';
+/** Every {@link EngineName}. */
+export const ENGINE_NAMES: readonly EngineName[] = ['cpu', 'webgpu'];
 
 /** A function that runs one RunSpec (all replicas of one cell). */
 export type EngineRun = (spec: RunSpec) => RunResult | Promise<RunResult>;
 
-let cachedSha: string | null = null;
-/** `git rev-parse HEAD` of the working tree, or "unknown" outside a git checkout. */
+/**
+ * The code version of result rows: the commit of signcheck's own checkout ("-dirty" when
+ * modified), or signcheck@<version> outside one; never the working directory's repository
+ * (./results/provenance.ts).
+ */
 export function gitSha(): string {
-  if (cachedSha === null) {
-    try {
-      cachedSha = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
-    } catch {
-      cachedSha = 'unknown';
-    }
-  }
-  return cachedSha;
+  return codeVersion();
 }
 
 /** Flattens a recipe's settings into row params: hyper.*, problem.*, noise.*, plus the cell's own. */
@@ -132,6 +130,8 @@ export interface SweepOptions {
   readonly shard?: { readonly index: number; readonly count: number; readonly cells?: ReadonlySet<number> };
   /** Continue an existing results file, skipping finished cells; otherwise the file must not exist. */
   readonly resume: boolean;
+  /** Remove an existing results file first (once the cells are built and checked, so a refused run removes nothing). */
+  readonly fresh?: boolean;
   /** Called after each cell. */
   readonly onCell?: (done: number, total: number, cell: SweepCell, ms: number) => void;
   /** Override replicas (e.g. from a flag); null keeps the declared count. */
@@ -188,19 +188,20 @@ export function resultsFile(outDir: string, theoremId: string): string {
  * `<outDir>/<theorem>.jsonl` (see ./results/jsonl.ts). With `resume`, finished cells are skipped;
  * with `shard`, only that deterministic share of the cells runs.
  */
-export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ file: string; ran: number; skipped: number; total: number }> {
-  fs.mkdirSync(opts.outDir, { recursive: true });
+export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<SweepRun> {
   const file = resultsFile(opts.outDir, th.id);
-  if (!opts.resume && fs.existsSync(file)) {
+  if (!opts.resume && !opts.fresh && fs.existsSync(file)) {
     throw new UserInputError('results file', 'already exists: pass --resume to continue it, or remove it to start over', file);
   }
-  const writer = opts.resume ? ResultsWriter.resume(file) : ResultsWriter.create(file);
   const sha = gitSha();
   const declared = opts.pool && opts.engine === 'cpu' ? await opts.pool.cellsOf(th.id, opts.profile) : th.cells(opts.profile);
   const cells = finalCells(declared, opts.transform, opts.replicas);
   const keyed = cells.map((cell) => {
     const spec = specFromRecipe(cell.recipe);
-    return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)) };
+    requireCellSize(th.id, spec);
+    // the same cell on the other engines: a resume may complete a sweep on another engine (a separate series)
+    const otherEngines = ENGINE_NAMES.filter((e) => e !== opts.engine).map((e) => cellKey(cellSpecOf(th.id, cell, spec, e)));
+    return { cell, spec, key: cellKey(cellSpecOf(th.id, cell, spec, opts.engine)), otherEngines };
   });
   const seen = new Set<string>();
   for (const k of keyed) {
@@ -209,6 +210,11 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   }
   const sh = opts.shard;
   const mine = sh ? keyed.filter((k, i) => (sh.cells ? sh.cells.has(i) : shardOf(k.key, sh.count) === sh.index)) : keyed;
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  if (opts.fresh && fs.existsSync(file)) fs.rmSync(file);
+  // on resume, the file must hold this sweep's cells with these replica counts: checked before
+  // anything is computed or the file is touched
+  const writer = opts.resume ? ResultsWriter.resume(file, (read) => requireResumable(file, keyed, read.cells, read.replicas)) : ResultsWriter.create(file);
   let ran = 0;
   let skipped = 0;
   // With a pool every pending cell starts now; the loop below still takes them in cell order.
@@ -230,11 +236,59 @@ export async function runSweep(th: RateTheorem, opts: SweepOptions): Promise<{ f
   } catch (err) {
     // Keep every cell the pool still finishes (in cell order), then report the first failure.
     if (pooled) for (const k of mine) if (!writer.finished.has(k.key)) await pooled.get(k.cell)!.then((res) => writer.appendCell(rowsOfCell(th.id, k.cell, k.spec, res, opts.engine, sha)), () => {});
+    writer.discardIfEmpty();
     throw err;
   } finally {
     writer.close();
   }
-  return { file, ran, skipped, total: mine.length };
+  const recovered = writer.recovered ? { line: writer.recovered.line, droppedBytes: writer.recovered.droppedBytes } : null;
+  return { file, ran, skipped, total: mine.length, recovered };
+}
+
+/** What {@link runSweep} did. */
+export interface SweepRun {
+  readonly file: string;
+  readonly ran: number;
+  readonly skipped: number;
+  readonly total: number;
+  /** The interrupted block that resuming dropped: its line and size in bytes. */
+  readonly recovered: { readonly line: number; readonly droppedBytes: number } | null;
+}
+
+/** Most numbers one cell's state may hold (replicas x d x workers), 2^26: 512 MiB per float64 vector. */
+export const MAX_CELL_STATE = 2 ** 26;
+
+function requireCellSize(theorem: string, spec: RunSpec): void {
+  const size = spec.replicas * spec.problem.d * spec.workers;
+  if (!(size <= MAX_CELL_STATE)) {
+    throw new UserInputError('replicas', `times d times workers must be at most 2^26 = ${MAX_CELL_STATE} per cell (lower --replicas)`, `${theorem}: ${spec.replicas} x ${spec.problem.d} x ${spec.workers} = ${size}`);
+  }
+}
+
+/**
+ * The resume rule: every finished cell of the file is a cell of this sweep (same theorem,
+ * settings and seed: its {@link cellKey}, on this engine or another, since a sweep a GPU failure
+ * interrupted may be completed on the CPU as a separate series) with the replica count this run
+ * asks for. A change of seed, grid, settings or replicas is refused before any compute, naming the
+ * first mismatching cell, instead of mixing two designs in one file.
+ */
+function requireResumable(file: string, planned: readonly { key: string; otherEngines: readonly string[]; spec: RunSpec }[], finished: readonly string[], replicas: ReadonlyMap<string, number>): void {
+  const byKey = new Map(planned.flatMap((p) => [p.key, ...p.otherEngines].map((k) => [k, p.spec] as const)));
+  const foreign = finished.filter((c) => !byKey.has(c));
+  if (foreign.length) {
+    throw new UserInputError(
+      '--resume',
+      'must continue the same sweep: the file holds cells this run does not plan (the seed, grid or settings changed); use --fresh or another --out',
+      `${file}: ${foreign.length} cell(s), first ${foreign[0]}`,
+    );
+  }
+  for (const c of finished) {
+    const want = byKey.get(c)!.replicas;
+    const have = replicas.get(c);
+    if (have !== undefined && have !== want) {
+      throw new UserInputError('--resume', 'must keep the replica count of the finished cells (use --fresh or another --out to change it)', `${file}: cell ${c} has ${have} replicas, this run asks for ${want}`);
+    }
+  }
 }
 
 /**

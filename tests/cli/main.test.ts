@@ -40,8 +40,8 @@ describe('signcheck CLI', () => {
     [['rates', '--only', 'no-such-theorem', '--analyze-only'], /theorem: must be one of/],
     [['rates', '--engine', 'quantum', '--analyze-only'], /--engine: must be one of/],
     [['rates', '--config', '/nonexistent/c.yaml'], /--config: must name a readable file/],
-    [['rates', '--replicas', '1'], /--replicas: must be an integer >= 2/],
-    [['merge', '/nonexistent-dir', '--out', '/tmp/x'], /merge: directories must exist/],
+    [['rates', '--replicas', '1'], /--replicas: must be an integer in \[2, 10000\]/],
+    [['merge', '/nonexistent-dir', '--out', '/tmp/x'], /merge \/nonexistent-dir: must be an existing directory/],
   ])('%j is a usage error (exit 2) naming the parameter', async (argv, re) => {
     const err = quiet();
     expect(await main(argv as string[], builtinCatalogue)).toBe(2);

@@ -5,3 +5,6 @@
 export * from './row.ts';
 export * from './jsonl.ts';
 export * from './shards.ts';
+export * from './lock.ts';
+export * from './provenance.ts';
+export * from './runs.ts';

@@ -159,7 +159,17 @@ export interface TornTail {
   readonly line: number;
   /** Byte offset of that line: the file's committed length. */
   readonly byteOffset: number;
+  /** Bytes from byteOffset to the end of the file: what resuming drops. */
+  readonly droppedBytes: number;
   readonly reason: string;
+}
+
+/** A cell block that repeats an earlier block of the same cell with equal rows (timing aside). */
+export interface DuplicateBlock {
+  readonly cell: string;
+  /** 1-based first line of the repeated block, and of the block it repeats. */
+  readonly line: number;
+  readonly firstLine: number;
 }
 
 /** Contents of a results file. */
@@ -174,6 +184,10 @@ export interface ReadResult {
   readonly committedBytes: number;
   /** The interrupted last block, when reading with `allowTornTail`; else always null. */
   readonly tornTail: TornTail | null;
+  /** Blocks skipped as identical repeats, when reading with `allowIdenticalDuplicates`; else []. */
+  readonly duplicates: DuplicateBlock[];
+  /** Replicas of each complete cell: the number of distinct replica indices in its block. */
+  readonly replicas: Map<string, number>;
 }
 
 /** Options of {@link parseResults} / {@link readResults}. */
@@ -183,6 +197,12 @@ export interface ReadOptions {
    * `tornTail`. Default false: it is an error naming its line.
    */
   readonly allowTornTail?: boolean;
+  /**
+   * Accept (and skip) a cell block that repeats an earlier block of its cell with the same rows,
+   * timing columns aside (two writers that computed the same cell); listed in `duplicates`. A
+   * repeat with different rows stays an error. Default false: every repeat is an error.
+   */
+  readonly allowIdenticalDuplicates?: boolean;
 }
 
 const LINE_RE = /^(\{.*),"crc":"([0-9a-f]{8})"\}$/s;
@@ -234,9 +254,13 @@ export function parseResults(data: Uint8Array, file: string, options: ReadOption
   const rows: ResultRow[] = [];
   const lines: number[] = [];
   const cells: string[] = [];
+  const duplicates: DuplicateBlock[] = [];
+  const replicas = new Map<string, number>();
   const cellLine = new Map<string, number>();
+  const cellRows = new Map<string, { start: number; count: number }>();
   let committed = 0;
-  let block: { cell: string; k: number; next: number; line: number; offset: number; rows: ResultRow[]; lines: number[]; ids: Set<string> } | null = null;
+  let block: { cell: string; k: number; next: number; line: number; offset: number; rows: ResultRow[]; lines: number[]; ids: Set<string>; repeats: number | null } | null = null;
+  const done = (tornTail: TornTail | null): ReadResult => ({ rows, lines, cells, committedBytes: committed, tornTail, duplicates, replicas });
   let pos = 0;
   let lineNo = 0;
   while (pos < data.length) {
@@ -247,7 +271,7 @@ export function parseResults(data: Uint8Array, file: string, options: ReadOption
       const at = block ? { line: block.line, offset: block.offset } : { line: lineNo, offset: pos };
       const reason = `line ${lineNo} is not terminated by a newline (interrupted write)`;
       if (!options.allowTornTail) throw new ResultsFileError(file, at.line, `incomplete cell block: ${reason}; resume the run to recover`);
-      return { rows, lines, cells, committedBytes: committed, tornTail: { line: at.line, byteOffset: at.offset, reason } };
+      return done({ line: at.line, byteOffset: at.offset, droppedBytes: data.length - at.offset, reason });
     }
     const { row, blk } = parseLine(data.subarray(pos, nl), file, lineNo);
     const [i, k] = blk;
@@ -265,8 +289,10 @@ export function parseResults(data: Uint8Array, file: string, options: ReadOption
     } else {
       if (i !== 0) throw new ResultsFileError(file, lineNo, `must start a cell block (blk [0, k]); got row ${i} of ${k}`);
       const prev = cellLine.get(row.cell);
-      if (prev !== undefined) throw new ResultsFileError(file, lineNo, `cell ${shown(row.cell)} was already written at line ${prev} (duplicate cell)`);
-      block = { cell: row.cell, k, next: 0, line: lineNo, offset: pos, rows: [], lines: [], ids: new Set() };
+      if (prev !== undefined && !options.allowIdenticalDuplicates) {
+        throw new ResultsFileError(file, lineNo, `cell ${shown(row.cell)} was already written at line ${prev} (duplicate cell): if two runs wrote it, \`signcheck repair\` removes identical repeats`);
+      }
+      block = { cell: row.cell, k, next: 0, line: lineNo, offset: pos, rows: [], lines: [], ids: new Set(), repeats: prev ?? null };
     }
     const id = `${row.replica}\u0000${row.metric}`;
     if (block.ids.has(id)) throw new ResultsFileError(file, lineNo, `repeats replica ${row.replica}, metric ${shown(row.metric)} within its cell (duplicate row)`);
@@ -276,10 +302,21 @@ export function parseResults(data: Uint8Array, file: string, options: ReadOption
     block.next++;
     pos = nl + 1;
     if (block.next === block.k) {
-      rows.push(...block.rows);
-      lines.push(...block.lines);
-      cells.push(block.cell);
-      cellLine.set(block.cell, block.line);
+      if (block.repeats !== null) {
+        const first = cellRows.get(block.cell)!;
+        const same = blockText(rows.slice(first.start, first.start + first.count), false) === blockText(block.rows, false);
+        if (!same) {
+          throw new ResultsFileError(file, block.line, `cell ${shown(block.cell)} was already written at line ${block.repeats} with different rows (conflicting duplicate: the two runs disagree; remove the wrong block by hand)`);
+        }
+        duplicates.push({ cell: block.cell, line: block.line, firstLine: block.repeats });
+      } else {
+        cellRows.set(block.cell, { start: rows.length, count: block.rows.length });
+        rows.push(...block.rows);
+        lines.push(...block.lines);
+        cells.push(block.cell);
+        cellLine.set(block.cell, block.line);
+        replicas.set(block.cell, new Set(block.rows.map((r) => r.replica)).size);
+      }
       committed = pos;
       block = null;
     }
@@ -287,9 +324,9 @@ export function parseResults(data: Uint8Array, file: string, options: ReadOption
   if (block) {
     const reason = `cell block starting at line ${block.line} has ${block.next} of ${block.k} rows (interrupted write)`;
     if (!options.allowTornTail) throw new ResultsFileError(file, block.line, `incomplete cell block: ${reason}; resume the run to recover`);
-    return { rows, lines, cells, committedBytes: committed, tornTail: { line: block.line, byteOffset: block.offset, reason } };
+    return done({ line: block.line, byteOffset: block.offset, droppedBytes: data.length - block.offset, reason });
   }
-  return { rows, lines, cells, committedBytes: committed, tornTail: null };
+  return done(null);
 }
 
 /** Reads a results file ({@link parseResults}); a missing file is a UserInputError. */
@@ -342,6 +379,7 @@ function fsyncDir(file: string): void {
  */
 export class ResultsWriter {
   private fd: number | null;
+  private appended = 0;
   private constructor(
     /** Path of the results file. */
     readonly file: string,
@@ -350,6 +388,10 @@ export class ResultsWriter {
     readonly finished: Set<string>,
     /** The interrupted block dropped on resume, if there was one. */
     readonly recovered: TornTail | null,
+    /** Replicas of each finished cell found on resume (see {@link ReadResult.replicas}). */
+    readonly replicas: ReadonlyMap<string, number> = new Map(),
+    /** True when this writer created the file. */
+    private readonly created = false,
   ) {
     this.fd = fd;
   }
@@ -366,7 +408,7 @@ export class ResultsWriter {
       throw new UserInputError('results file', 'must be creatable', `${file}: ${(err as Error).message}`);
     }
     fsyncDir(file);
-    return new ResultsWriter(file, fd, new Set(), null);
+    return new ResultsWriter(file, fd, new Set(), null, new Map(), true);
   }
 
   /**
@@ -374,15 +416,16 @@ export class ResultsWriter {
    * block (reported in `recovered`), and appends after the last complete block. Corruption
    * elsewhere is an error (ResultsFileError), never silently dropped.
    */
-  static resume(file: string): ResultsWriter {
+  static resume(file: string, check?: (read: ReadResult) => void): ResultsWriter {
     if (!fs.existsSync(file)) return ResultsWriter.create(file);
     const read = readResults(file, { allowTornTail: true });
+    check?.(read);
     if (read.tornTail) {
       fs.truncateSync(file, read.committedBytes);
     }
     const fd = fs.openSync(file, 'a');
     if (read.tornTail) fs.fsyncSync(fd);
-    return new ResultsWriter(file, fd, new Set(read.cells), read.tornTail);
+    return new ResultsWriter(file, fd, new Set(read.cells), read.tornTail, read.replicas);
   }
 
   /**
@@ -397,6 +440,22 @@ export class ResultsWriter {
     writeAll(this.fd, Buffer.from(text, 'utf8'));
     fs.fsyncSync(this.fd);
     this.finished.add(cell);
+    this.appended++;
+  }
+
+  /**
+   * Closes the file and, when this writer created it and appended nothing (a run that failed
+   * before its first cell), removes it, so the corrected command is not blocked by an empty file.
+   */
+  discardIfEmpty(): void {
+    this.close();
+    if (this.created && this.appended === 0) {
+      try {
+        if (fs.statSync(this.file).size === 0) fs.unlinkSync(this.file);
+      } catch {
+        /* already gone */
+      }
+    }
   }
 
   /** Closes the file. */
@@ -425,4 +484,46 @@ export function writeResultsFile(file: string, rows: readonly ResultRow[], optio
   }
   fs.renameSync(tmp, file);
   fsyncDir(file);
+}
+
+/** What {@link repairResultsFile} did to one file. */
+export interface RepairReport {
+  readonly file: string;
+  /** Identical repeated blocks removed. */
+  readonly duplicates: DuplicateBlock[];
+  /** The interrupted last block removed, if any. */
+  readonly tornTail: TornTail | null;
+  /** Whether the file was rewritten (false: it was already clean). */
+  readonly rewritten: boolean;
+}
+
+/**
+ * Repairs a results file that two writers appended to: blocks repeating an earlier block of their
+ * cell with the same rows (timing columns aside) are removed, keeping the first, and an
+ * interrupted last block is dropped; a repeat with different rows, or any other corruption, is an
+ * error and the file is left as it was. The kept blocks are written in file order, atomically
+ * (temporary file, fsync, rename).
+ */
+export function repairResultsFile(file: string): RepairReport {
+  const read = readResults(file, { allowTornTail: true, allowIdenticalDuplicates: true });
+  if (read.duplicates.length === 0 && read.tornTail === null) return { file, duplicates: [], tornTail: null, rewritten: false };
+  let text = '';
+  let start = 0;
+  for (let i = 1; i <= read.rows.length; i++) {
+    if (i === read.rows.length || read.rows[i].cell !== read.rows[start].cell) {
+      text += blockText(read.rows.slice(start, i), true);
+      start = i;
+    }
+  }
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const fd = fs.openSync(tmp, 'wx');
+  try {
+    writeAll(fd, Buffer.from(text, 'utf8'));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(file);
+  return { file, duplicates: read.duplicates, tornTail: read.tornTail, rewritten: true };
 }

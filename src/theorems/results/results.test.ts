@@ -337,11 +337,12 @@ describe('sharding and merge', () => {
     expect(serializeRows(slower, { timing: false })).toBe(serializeRows(rows, { timing: false }));
   });
 
-  it('rejects a cell present in two files, telling duplicates from conflicts', () => {
+  it('keeps a cell present in two files once when its rows agree (timing aside), rejects a conflict', () => {
     const cells = [...byCell(sweepRows()).values()];
     const f1 = tmpFile();
     const f2 = tmpFile();
     const f3 = tmpFile();
+    const f4 = tmpFile();
     const w1 = ResultsWriter.create(f1);
     w1.appendCell(cells[0]);
     w1.appendCell(cells[1]);
@@ -352,9 +353,14 @@ describe('sharding and merge', () => {
     const w3 = ResultsWriter.create(f3);
     w3.appendCell(cells[1].map((r) => ({ ...r, wallMs: r.wallMs + 1 })));
     w3.close();
-    expect(() => merge([f1, f2])).toThrow(UserInputError);
-    expect(() => merge([f1, f2])).toThrow(/duplicate \(identical rows\).* line 7 and .* line 1/);
-    expect(() => merge([f1, f3])).toThrow(/conflict \(different rows\)/);
+    const w4 = ResultsWriter.create(f4);
+    w4.appendCell(cells[1].map((r, i) => (i === 0 ? makeRow({ ...r, cell: undefined, value: (r.value ?? 0) + 1 } as unknown as Omit<ResultRow, 'cell'>) : r)));
+    w4.close();
+    const once = serializeRows(merge([f1]));
+    expect(serializeRows(merge([f1, f2]))).toBe(once);
+    expect(serializeRows(merge([f1, f3]), { timing: false })).toBe(serializeRows(merge([f1]), { timing: false }));
+    expect(() => merge([f1, f4])).toThrow(UserInputError);
+    expect(() => merge([f1, f4])).toThrow(/conflict \(different rows\).* line 7 and .* line 1/);
     expect(() => merge([])).toThrow(/at least one/);
     fs.appendFileSync(f2, '{"theorem":');
     expect(() => merge([f2])).toThrow(/line 7: incomplete cell block/);

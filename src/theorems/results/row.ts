@@ -42,7 +42,11 @@ export interface ResultRow extends CellSpec {
   readonly value: number | null;
   /** Present exactly when the run diverged: the first step at which a NaN/Inf appeared. */
   readonly diverged?: { readonly step: number };
-  /** `git rev-parse HEAD` of the code that produced the row (any non-empty string). */
+  /**
+   * Code version that produced the row (any non-empty string): the commit of signcheck's own
+   * checkout, "-dirty" appended when modified, or signcheck@<version> outside a checkout
+   * (./provenance.ts). Older files hold `git rev-parse HEAD` of the working directory.
+   */
   readonly gitSha: string;
   /** Wall-clock milliseconds of the cell's replica (>= 0). */
   readonly wallMs: number;

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { UserInputError, requireInteger, shown } from '../../core/errors.ts';
 import { blockText, readResults, writeResultsFile } from './jsonl.ts';
 import { sortRows, type ResultRow } from './row.ts';
+import { readRunHeaders, requireSameSweep, writeRunHeaders } from './runs.ts';
 
 /** FNV-1a 32-bit hash of the UTF-8 bytes of s (offset basis 0x811C9DC5, prime 0x01000193). */
 export function fnv1a32(s: string): number {
@@ -35,16 +36,26 @@ export function shardOf(key: string, shards: number): number {
 
 /**
  * Combines results files (shards of one sweep, or a single file to normalise it): each is read
- * strictly; a cell present in two files is rejected (a duplicate if its rows are identical, a
- * conflict otherwise, naming both files and lines); the rows come back in canonical order, so
+ * strictly; a cell present in two files is kept once when its rows are equal apart from the
+ * timing column (`wallMs`: two runs computed the same cell), and rejected when they differ (a
+ * conflict, naming both files and lines); the shards must agree on the engines and the code
+ * version their rows record. The rows come back in canonical order, so
  * `serializeRows(merge(shards))` equals `serializeRows(merge([unsharded]))` byte for byte.
  */
 export function merge(files: readonly string[]): ResultRow[] {
   if (files.length === 0) throw new UserInputError('files', 'must name at least one results file');
   const owner = new Map<string, { file: string; line: number; text: string }>();
   const all: ResultRow[] = [];
+  let first: { file: string; engines: string; code: string } | null = null;
   for (const file of files) {
     const read = readResults(file);
+    const engines = [...new Set(read.rows.map((r) => r.engine))].sort().join(', ');
+    const code = [...new Set(read.rows.map((r) => r.gitSha))].sort().join(', ');
+    if (read.rows.length) {
+      if (!first) first = { file, engines, code };
+      else if (first.engines !== engines) throw new UserInputError('merge', 'shards must run on the same engine', `${first.file}: ${first.engines}; ${file}: ${engines}`);
+      else if (first.code !== code) throw new UserInputError('merge', 'shards must come from the same code version', `${first.file}: ${first.code}; ${file}: ${code}`);
+    }
     const byCell = new Map<string, ResultRow[]>();
     const firstLine = new Map<string, number>();
     read.rows.forEach((r, i) => {
@@ -56,14 +67,14 @@ export function merge(files: readonly string[]): ResultRow[] {
       list.push(r);
     });
     for (const [cell, rows] of byCell) {
-      const text = blockText(rows, true);
+      const text = blockText(rows, false);
       const prev = owner.get(cell);
       if (prev) {
-        const kind = prev.text === text ? 'duplicate (identical rows)' : 'conflict (different rows)';
+        if (prev.text === text) continue; // the same results, timing aside
         throw new UserInputError(
           'merge',
-          'each cell must come from exactly one file',
-          `${kind}: cell ${shown(cell)} is in ${prev.file} line ${prev.line} and ${file} line ${firstLine.get(cell)}`,
+          'a cell in two files must have the same rows (timing aside)',
+          `conflict (different rows): cell ${shown(cell)} is in ${prev.file} line ${prev.line} and ${file} line ${firstLine.get(cell)}`,
         );
       }
       owner.set(cell, { file, line: firstLine.get(cell)!, text });
@@ -92,14 +103,21 @@ export function mergeResultDirs(dirs: readonly string[], outDir: string): Merged
     if (!fs.existsSync(d)) throw new UserInputError('merge', 'directories must exist', d);
     for (const f of fs.readdirSync(d)) if (f.endsWith('.jsonl')) names.add(f);
   }
-  const merged: MergedFile[] = [];
-  for (const name of [...names].sort()) {
+  const headers = dirs.map((dir) => ({ dir, headers: readRunHeaders(dir) }));
+  requireSameSweep(headers);
+  // every file is read and checked before the first is written
+  const plan = [...names].sort().map((name) => {
     const files = dirs.map((d) => path.join(d, name)).filter((f) => fs.existsSync(f));
-    const rows = merge(files);
+    return { name, files, rows: merge(files) };
+  });
+  const merged: MergedFile[] = [];
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const { name, files, rows } of plan) {
     const target = path.join(outDir, name);
-    fs.mkdirSync(outDir, { recursive: true });
     writeResultsFile(target, rows);
     merged.push({ name, file: target, shards: files.length, rows: rows.length });
   }
+  const all = headers.flatMap((h) => h.headers);
+  if (all.length) writeRunHeaders(outDir, all);
   return merged;
 }
