@@ -14,7 +14,7 @@ export function verifySummaryText(profile: string, lemmas: readonly LemmaResult[
   const lines = [
     '# signcheck summary',
     '',
-    `Profile ${profile}, engine cpu. Lemmas: fast-check over the declared domains in float64; the margin is (rhs - lhs)/scale, and a negative margin smaller than the lemma's derived rounding tolerance still holds (tolerances, counterexamples and replay commands in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% expanded-percentile bootstrap CI over replicas (details in rates.md); wrong variants must be rejected (FAIL, or NOT REPRODUCED for a negative result).`,
+    `Profile ${profile}, engine ${[...new Set(theorems.flatMap((t) => t.summary.series.map((x) => x.series.engine)))].sort().join(', ') || 'none'}. Lemmas: fast-check over the declared domains in float64; the margin is (rhs - lhs)/scale, and a negative margin smaller than the lemma's derived rounding tolerance still holds (tolerances, counterexamples and replay commands in lemmas.md). Rate fits: OLS of log(replica mean) on log(variable), 95% expanded-percentile bootstrap CI over replicas (details in rates.md); wrong variants must be rejected (FAIL, or NOT REPRODUCED for a negative result).`,
     '',
     '## Lemmas',
     '',
