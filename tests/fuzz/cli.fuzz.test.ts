@@ -14,6 +14,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtinCatalogue } from '../../catalogue.ts';
 import { main } from '../../src/cli/main.ts';
@@ -125,7 +127,9 @@ const ratesArgv = fc
   .map(([config, out, flags, more]) => {
     const outDir = out === null ? newDir() : out;
     const hasReports = more.some((m) => m[0] === '--reports');
-    return ['rates', '--config', config, '--engine', 'cpu', '--out', outDir, ...(hasReports ? [] : ['--reports', newDir()]), ...flags.flat(), ...more.flat()];
+    // never the checkout's reports/baseline/rates.json: --update-baseline would rewrite it
+    const hasBaseline = more.some((m) => m[0] === '--baseline');
+    return ['rates', '--config', config, '--engine', 'cpu', '--out', outDir, ...(hasReports ? [] : ['--reports', newDir()]), ...(hasBaseline ? [] : ['--baseline', path.join(newDir(), 'rates.json')]), ...flags.flat(), ...more.flat()];
   });
 
 const otherArgv = fc.oneof(
@@ -176,8 +180,16 @@ const configValue = fc.record(
 /** Whether a config could start sweeps of other theorems (only absent or empty: every theorem). */
 const everyTheorem = (c: { only?: unknown }) => !Array.isArray(c.only) || c.only.length === 0;
 
+/** The checkout's committed reports/ (the baseline among them): no fuzzed command may write there. */
+const checkoutReports = fileURLToPath(new URL('../../reports', import.meta.url));
+
 describe('fuzzed command lines', () => {
+  let committed = '';
+  beforeAll(() => {
+    committed = createHash('sha256').update(snapshot(checkoutReports)).digest('hex');
+  });
   afterAll(() => {
+    expect(createHash('sha256').update(snapshot(checkoutReports)).digest('hex'), 'a fuzzed command wrote into the checkout\'s reports/').toBe(committed);
     console.info(`fuzz exit codes: ${JSON.stringify(seen)}`);
     // both accepted and refused inputs must occur, or the generators have drifted
     expect(seen[0] + seen[1]).toBeGreaterThan(20);
