@@ -467,13 +467,8 @@ export class ResultsWriter {
   }
 }
 
-/**
- * Writes rows as a complete canonical file ({@link serializeRows}) atomically: temporary file in
- * the same directory, fsync, rename over `file`, fsync of the directory. Readers see the old file
- * or the new one, never a mixture.
- */
-export function writeResultsFile(file: string, rows: readonly ResultRow[], options: SerializeOptions = {}): void {
-  const text = serializeRows(rows, options);
+/** Writes `text` to `file` atomically: temporary file in the same directory, fsync, rename, fsync of the directory. */
+function replaceFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   const fd = fs.openSync(tmp, 'wx');
   try {
@@ -484,6 +479,15 @@ export function writeResultsFile(file: string, rows: readonly ResultRow[], optio
   }
   fs.renameSync(tmp, file);
   fsyncDir(file);
+}
+
+/**
+ * Writes rows as a complete canonical file ({@link serializeRows}) atomically: temporary file in
+ * the same directory, fsync, rename over `file`, fsync of the directory. Readers see the old file
+ * or the new one, never a mixture.
+ */
+export function writeResultsFile(file: string, rows: readonly ResultRow[], options: SerializeOptions = {}): void {
+  replaceFileAtomic(file, serializeRows(rows, options));
 }
 
 /** What {@link repairResultsFile} did to one file. */
@@ -515,15 +519,6 @@ export function repairResultsFile(file: string): RepairReport {
       start = i;
     }
   }
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  const fd = fs.openSync(tmp, 'wx');
-  try {
-    writeAll(fd, Buffer.from(text, 'utf8'));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(file);
+  replaceFileAtomic(file, text);
   return { file, duplicates: read.duplicates, tornTail: read.tornTail, rewritten: true };
 }
