@@ -93,4 +93,11 @@ describe('sweep runner', () => {
     expect(r.theorems[1]).toMatchObject({ outcomes: ['as expected', 'as expected'], flipRate: 0 });
     expect(stabilityMarkdown(r)).toContain(`| ${th.id}-constant-step | 0.00 | as expected, as expected |`);
   });
+
+  it('a sweep that declares one cell twice is refused before anything runs (a repeated cell used to be skipped as finished)', async () => {
+    const dir = tmp();
+    const twice = { ...th, cells: (p: 'quick' | 'full') => { const c = small(th.cells(p)); return [...c, c[0]]; } };
+    await expect(runSweep(twice, { profile: 'quick', outDir: dir, engine: 'cpu', run: cpuRun, resume: false })).rejects.toThrow(/theorem signum-separable: must declare each cell once/);
+    expect(fs.existsSync(resultsFile(dir, th.id))).toBe(false);
+  });
 });
